@@ -1,0 +1,11 @@
+"""Command-line entry points (``flask --app wsgi ...``): thin wrappers over services."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from responder.commands import users
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users.users_cli)

@@ -1,0 +1,49 @@
+"""The JSON API under ``/api/v1``, documented as OpenAPI 3 at ``/api/v1/openapi.json``.
+
+flask-smorest (marshmallow schemas) is used because one schema both validates requests
+(naming the offending field) and generates the OpenAPI document, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+from flask_smorest import Api
+
+from responder.http.api import accounts, audit, jurisdictions, teams
+
+
+class ResponderApi(Api):
+    """smorest's Api, minus its own error handler: :mod:`responder.http.errors` owns errors."""
+
+    def _register_error_handlers(self) -> None:
+        pass
+
+
+BLUEPRINTS = [accounts.blp, jurisdictions.blp, teams.blp, audit.blp]
+
+
+def _schema_name(schema: Any) -> str:
+    """OpenAPI component names; partial (PATCH) variants get their own name."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema")
+    return f"{name}Patch" if getattr(schema, "partial", False) else name
+
+
+def init_app(app: Flask) -> None:
+    app.config.update(
+        API_TITLE="responder",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)
+    api = ResponderApi(app, spec_kwargs={"marshmallow_plugin": plugin})
+    api.spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer"}
+    )
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)

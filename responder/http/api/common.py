@@ -1,0 +1,59 @@
+"""Schemas and helpers every list endpoint shares: paging, text search, place filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from marshmallow import Schema, fields, validate
+
+from responder.http.api.fields import BBox
+from responder.models import db
+from responder.services import jurisdictions
+from responder.services.registry import ListQuery, Page
+
+
+class ListArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(validate=validate.Range(min=1, max=500))
+    q = fields.String(validate=validate.Length(max=100), metadata={"description": "text search"})
+    jurisdiction_id = fields.Integer(
+        metadata={"description": "this jurisdiction and everything below it"}
+    )
+    bbox = BBox(metadata={"description": "min_lon,min_lat,max_lon,max_lat"})
+    include_retired = fields.Boolean(load_default=False)
+
+
+def list_query(args: dict[str, Any], extra_keys: tuple[str, ...] = ()) -> ListQuery:
+    """Build the service's :class:`ListQuery` from parsed query arguments."""
+    path = None
+    if args.get("jurisdiction_id") is not None:
+        path = jurisdictions.get(db.session, args["jurisdiction_id"]).path
+    per_page = args.get("per_page") or current_app.config["PAGE_SIZE"]
+    return ListQuery(
+        page=args["page"],
+        per_page=min(per_page, current_app.config["MAX_PAGE_SIZE"]),
+        q=args.get("q"),
+        jurisdiction_path=path,
+        bbox=args.get("bbox"),
+        include_retired=args["include_retired"],
+        extra={key: args.get(key) for key in extra_keys},
+    )
+
+
+def page_schema(item_schema: type[Schema]) -> type[Schema]:
+    """A response schema ``{items, total, page, per_page}`` around ``item_schema``."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "total": fields.Integer(),
+            "page": fields.Integer(),
+            "per_page": fields.Integer(),
+        },
+        name=f"{item_schema.__name__.removesuffix('Schema')}PageSchema",
+    )
+
+
+def page_body(page: Page) -> dict[str, Any]:
+    return {"items": page.items, "total": page.total, "page": page.page,
+            "per_page": page.per_page}

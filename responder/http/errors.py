@@ -1,0 +1,88 @@
+"""One JSON error shape for the whole API: ``{"error": {"code", "message", "field"}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from responder.errors import DomainError
+from responder.models import db
+
+API_PREFIX = "/api/"
+
+
+def error_response(
+    status: int, code: str, message: str, field: str | None = None, details: Any = None
+) -> tuple[Response, int]:
+    """The API's single error helper."""
+    body: dict[str, Any] = {"code": code, "message": message, "field": field}
+    if details is not None:
+        body["details"] = details
+    return jsonify(error=body), status
+
+
+def _first_field(messages: Any, prefix: str = "") -> tuple[str | None, str]:
+    """Find the first offending field in a webargs/marshmallow messages mapping."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if key in {"json", "query", "form", "files", "headers", "view_args"}:
+                return _first_field(value, prefix)
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                name = prefix or None  # type: ignore[assignment]
+            inner_field, text = _first_field(value, name or "")
+            return inner_field or name, text
+    if isinstance(messages, list) and messages:
+        if all(isinstance(m, str) for m in messages):
+            return (prefix or None), "; ".join(messages)
+        return _first_field(messages[0], prefix)
+    return (prefix or None), str(messages)
+
+
+def http_exception_body(error: HTTPException) -> tuple[Response, int]:
+    """Turn a werkzeug/smorest HTTP error into the JSON shape."""
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if messages:
+        field, text = _first_field(messages)
+        return error_response(status, "invalid", f"{field}: {text}" if field else text, field,
+                              details=messages)
+    code = (error.name or "error").lower().replace(" ", "_")
+    message = data.get("message") if isinstance(data, dict) and data.get("message") else None
+    return error_response(status, code, message or error.description or error.name, None)
+
+
+def wants_json() -> bool:
+    return request.path.startswith(API_PREFIX) or request.accept_mimetypes.best == "application/json"
+
+
+def init_app(app: Flask) -> None:
+    """Domain errors become JSON anywhere; HTTP errors become JSON under /api."""
+
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError) -> Any:
+        db.session.rollback()
+        if not wants_json():
+            from responder.http.pages.errors import render_error
+
+            return render_error(error.status, error.message)
+        return error_response(error.status, error.code, error.message, error.field, error.details)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Any:
+        if not wants_json():
+            return error
+        return http_exception_body(error)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Any:
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        if not wants_json():
+            from responder.http.pages.errors import render_error
+
+            return render_error(500, "internal error; it has been logged")
+        return error_response(500, "internal", "internal error; it has been logged")

@@ -1,0 +1,35 @@
+"""Database models.  Import from here: ``from responder.models import RescueTeam``."""
+
+from responder.models.accounts import ApiToken, User
+from responder.models.audit import AuditEntry
+from responder.models.base import Base, db, utcnow
+from responder.models.enterprises import Enterprise, HazardSource
+from responder.models.geography import Jurisdiction
+from responder.models.registry import (
+    Depot,
+    Expert,
+    InventoryLine,
+    Material,
+    RescueBase,
+    RescueTeam,
+    TeamSpecialty,
+)
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Base",
+    "Depot",
+    "Enterprise",
+    "Expert",
+    "HazardSource",
+    "InventoryLine",
+    "Jurisdiction",
+    "Material",
+    "RescueBase",
+    "RescueTeam",
+    "TeamSpecialty",
+    "User",
+    "db",
+    "utcnow",
+]

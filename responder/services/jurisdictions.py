@@ -1,0 +1,162 @@
+"""The jurisdiction tree: creating nodes, locating points, scoping queries to a subtree."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from responder.errors import Conflict, InvalidInput, NotFound
+from responder.models import Jurisdiction
+from responder.services import audit
+from responder.services.actors import Actor
+from responder.vocabulary import JURISDICTION_LEVELS, LEVEL_DEPTH
+
+_CODE_PATTERNS = {
+    "province": r"\d{6}",
+    "city": r"\d{6}",
+    "county": r"\d{6}",
+    "township": r"\d{9}|\d{12}",
+    "grid": r"\d{9,12}",
+}
+
+
+def parse_boundary(geojson: Any, *, field: str = "boundary") -> BaseGeometry:
+    """A valid Polygon/MultiPolygon from a GeoJSON geometry (or Feature) mapping."""
+    if isinstance(geojson, str):
+        try:
+            geojson = json.loads(geojson)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"boundary is not JSON: {exc}", field=field) from exc
+    if isinstance(geojson, dict) and geojson.get("type") == "Feature":
+        geojson = geojson.get("geometry")
+    if not isinstance(geojson, dict) or geojson.get("type") not in {"Polygon", "MultiPolygon"}:
+        raise InvalidInput("boundary must be a GeoJSON Polygon or MultiPolygon", field=field)
+    try:
+        geometry = shape(geojson)
+    except (ValueError, TypeError, AttributeError, IndexError) as exc:
+        raise InvalidInput(f"boundary geometry is malformed: {exc}", field=field) from exc
+    min_lon, min_lat, max_lon, max_lat = geometry.bounds
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise InvalidInput("boundary coordinates are out of range", field=field)
+    if not geometry.is_valid or geometry.is_empty:
+        raise InvalidInput("boundary polygon is empty or self-intersecting", field=field)
+    return geometry
+
+
+def get(session: Session, jurisdiction_id: int, *, field: str = "jurisdiction_id") -> Jurisdiction:
+    node = session.get(Jurisdiction, jurisdiction_id)
+    if node is None:
+        raise InvalidInput(f"jurisdiction {jurisdiction_id} does not exist", field=field)
+    return node
+
+
+def create(session: Session, actor: Actor, data: dict[str, Any]) -> Jurisdiction:
+    """Add a node under ``parent_id`` (or a root).  Codes are unique; levels go deeper."""
+    level = data["level"]
+    if level not in JURISDICTION_LEVELS:
+        raise InvalidInput(f"unknown level '{level}'", field="level")
+    code = data["code"]
+    if not re.fullmatch(_CODE_PATTERNS[level], code):
+        raise InvalidInput(
+            f"code '{code}' is not a valid {level} administrative code", field="code"
+        )
+    parent = get(session, data["parent_id"], field="parent_id") if data.get("parent_id") else None
+    actor.require("jurisdictions.write", path=parent.path if parent else None, what="parent")
+    if parent is not None and LEVEL_DEPTH[level] <= LEVEL_DEPTH[parent.level]:
+        raise InvalidInput(
+            f"a {level} cannot sit under a {parent.level}", field="level"
+        )
+    if session.scalar(select(Jurisdiction.id).where(Jurisdiction.code == code)):
+        raise Conflict(f"jurisdiction code '{code}' already exists", field="code")
+    node = Jurisdiction(
+        code=code, name=data["name"], level=level, parent_id=parent.id if parent else None
+    )
+    _set_boundary(node, data.get("boundary"))
+    session.add(node)
+    session.flush()
+    node.path = f"{parent.path if parent else '/'}{node.id}/"
+    node.depth = node.path.count("/") - 2
+    audit.record(session, actor, "create", "jurisdiction", node.id, after=audit.snapshot(node))
+    return node
+
+
+def update(session: Session, actor: Actor, node: Jurisdiction, data: dict[str, Any]) -> Jurisdiction:
+    """Rename or re-draw a node (moving it in the tree is not supported: re-create it)."""
+    actor.require("jurisdictions.write", path=node.path, what="jurisdiction")
+    before = audit.snapshot(node)
+    if "name" in data:
+        node.name = data["name"]
+    if "boundary" in data:
+        _set_boundary(node, data["boundary"])
+    session.flush()
+    audit.record(session, actor, "update", "jurisdiction", node.id, before=before,
+                 after=audit.snapshot(node))
+    return node
+
+
+def _set_boundary(node: Jurisdiction, boundary: Any) -> None:
+    if boundary is None:
+        node.boundary = None
+        node.min_lon = node.min_lat = node.max_lon = node.max_lat = None
+        return
+    geometry = parse_boundary(boundary)
+    node.boundary = json.dumps(geometry.__geo_interface__)
+    node.min_lon, node.min_lat, node.max_lon, node.max_lat = geometry.bounds
+
+
+def locate(session: Session, lon: float, lat: float) -> Jurisdiction | None:
+    """The deepest jurisdiction whose boundary contains the point, or None."""
+    candidates = session.scalars(
+        select(Jurisdiction)
+        .where(Jurisdiction.boundary.is_not(None))
+        .where(Jurisdiction.min_lon <= lon, Jurisdiction.max_lon >= lon)
+        .where(Jurisdiction.min_lat <= lat, Jurisdiction.max_lat >= lat)
+        .order_by(Jurisdiction.depth.desc())
+    ).all()
+    point = Point(lon, lat)
+    for node in candidates:
+        if shape(json.loads(node.boundary or "null")).covers(point):
+            return node
+    return None
+
+
+def assign(session: Session, lon: float, lat: float, *, explicit_id: int | None = None) -> Jurisdiction:
+    """The jurisdiction for a record at (lon, lat): the explicit one if given (it must
+    contain the point when it has a boundary), else the deepest one containing the point."""
+    if explicit_id is not None:
+        node = get(session, explicit_id)
+        if node.boundary and not shape(json.loads(node.boundary)).buffer(1e-6).covers(
+            Point(lon, lat)
+        ):
+            raise InvalidInput(
+                f"the location lies outside jurisdiction {node.name}", field="jurisdiction_id"
+            )
+        return node
+    node = locate(session, lon, lat)
+    if node is None:
+        raise InvalidInput(
+            "the location lies outside every registered jurisdiction; give jurisdiction_id",
+            field="lon",
+        )
+    return node
+
+
+def subtree_filter(column: Any, path: str) -> Any:
+    """A WHERE clause keeping rows whose jurisdiction (``column``) is ``path`` or below it."""
+    sub = select(Jurisdiction.id).where(
+        or_(Jurisdiction.path == path, Jurisdiction.path.like(f"{path}%"))
+    )
+    return column.in_(sub)
+
+
+def by_id_or_404(session: Session, jurisdiction_id: int) -> Jurisdiction:
+    node = session.get(Jurisdiction, jurisdiction_id)
+    if node is None:
+        raise NotFound(f"jurisdiction {jurisdiction_id} not found")
+    return node

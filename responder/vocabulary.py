@@ -1,0 +1,126 @@
+"""The controlled vocabularies of the domain: codes (English, used by the API) and labels.
+
+Codes never change; labels are what pages show (Chinese first, English second).  See
+``../shared/DOMAIN.md`` for where each list comes from.  Configurable *numbers* (default
+mobilization times, arrival standards, filing rules) live in :mod:`responder.rules`.
+"""
+
+from __future__ import annotations
+
+Vocabulary = dict[str, tuple[str, str]]
+
+SPECIALTIES: Vocabulary = {
+    "hazchem": ("危险化学品", "Hazardous chemicals"),
+    "mine": ("矿山", "Mine"),
+    "fire": ("消防", "Fire"),
+    "water": ("水上/水域", "Water"),
+    "land_search": ("陆地搜寻与救护", "Land search and rescue"),
+    "oil_spill": ("海上溢油", "Oil spill"),
+    "gas_pipeline": ("油气管道/燃气", "Oil and gas pipeline"),
+    "power": ("电力抢修", "Power repair"),
+    "special_equipment": ("特种设备", "Special equipment"),
+    "construction": ("建筑施工/工程抢险", "Construction"),
+    "medical": ("医疗救护", "Medical"),
+}
+
+TEAM_LEVELS: Vocabulary = {
+    "national": ("国家级", "National"),
+    "provincial": ("省级", "Provincial"),
+    "municipal": ("市级", "Municipal"),
+    "county": ("县级", "County"),
+    "enterprise": ("企业", "Enterprise"),
+}
+
+TEAM_KINDS: Vocabulary = {
+    "professional": ("专职", "Full-time professional"),
+    "quasi_professional": ("准专业", "Quasi-professional"),
+    "part_time": ("兼职", "Part-time"),
+    "volunteer": ("志愿", "Volunteer"),
+    "contracted": ("市场化/政府购买服务", "Contracted"),
+}
+
+TEAM_STATUSES: Vocabulary = {
+    "available": ("待命", "Available"),
+    "dispatched": ("出动", "Dispatched"),
+    "on_scene": ("到场", "On scene"),
+    "returning": ("返回", "Returning"),
+    "unavailable": ("休整/维修", "Unavailable"),
+}
+
+JURISDICTION_LEVELS: Vocabulary = {
+    "province": ("省", "Province"),
+    "city": ("市", "City"),
+    "county": ("县(市、区)", "County/district"),
+    "township": ("乡镇(街道)", "Township/street"),
+    "grid": ("网格", "Grid"),
+}
+#: Depth of each level in the tree; a child must be strictly deeper than its parent.
+LEVEL_DEPTH = {level: depth for depth, level in enumerate(JURISDICTION_LEVELS)}
+
+INDUSTRIES: Vocabulary = {
+    "coal_mine": ("煤矿", "Coal mine"),
+    "non_coal_mine": ("非煤矿山", "Non-coal mine"),
+    "hazchem_production": ("危险化学品生产", "Hazchem production"),
+    "hazchem_storage": ("危险化学品储存", "Hazchem storage"),
+    "hazchem_operation": ("危险化学品经营", "Hazchem trading"),
+    "hazchem_use": ("危险化学品使用", "Hazchem use"),
+    "hazchem_transport": ("危险化学品运输", "Hazchem transport"),
+    "fireworks": ("烟花爆竹", "Fireworks"),
+    "civil_explosives": ("民用爆炸物品", "Civil explosives"),
+    "construction": ("建筑施工", "Construction"),
+    "metal_smelting": ("金属冶炼", "Metal smelting"),
+    "oil_gas_pipeline": ("油气输送管道", "Oil and gas pipeline"),
+    "crowded_place": ("人员密集场所", "Crowded place"),
+    "industry_trade": ("工贸", "Industry and trade"),
+}
+
+ENTERPRISE_SCALES: Vocabulary = {
+    "above": ("规上", "Above designated size"),
+    "below": ("规下", "Below designated size"),
+}
+
+HAZARD_GRADES: Vocabulary = {
+    "1": ("一级", "Grade 1 (highest)"),
+    "2": ("二级", "Grade 2"),
+    "3": ("三级", "Grade 3"),
+    "4": ("四级", "Grade 4"),
+}
+
+INCIDENT_TYPES: Vocabulary = {
+    "hazchem_leak": ("危险化学品泄漏", "Hazchem leak"),
+    "fire_explosion": ("火灾爆炸", "Fire or explosion"),
+    "mine_accident": ("矿山事故", "Mine accident"),
+    "tailings_dam_failure": ("尾矿库溃坝", "Tailings dam failure"),
+    "collapse": ("坍塌", "Collapse"),
+    "water_accident": ("水上事故", "Water accident"),
+    "oil_spill": ("溢油", "Oil spill"),
+    "pipeline_leak": ("油气管道泄漏", "Pipeline leak"),
+    "confined_space": ("有限空间中毒窒息", "Confined-space poisoning"),
+    "dust_explosion": ("粉尘爆炸", "Dust explosion"),
+    "special_equipment": ("特种设备事故", "Special-equipment accident"),
+    "power_outage": ("大面积停电", "Large-scale power outage"),
+    "hazmat_transport": ("危化品运输事故", "Hazmat transport accident"),
+}
+
+SEVERITIES: Vocabulary = {
+    "general": ("一般", "General"),
+    "larger": ("较大", "Larger"),
+    "major": ("重大", "Major"),
+    "especially_major": ("特别重大", "Especially major"),
+}
+
+ROLES: Vocabulary = {
+    "admin": ("管理员", "Administrator"),
+    "operator": ("值班员", "Command-center operator"),
+    "clerk": ("预案备案管理员", "Plan filing clerk"),
+    "drill_organizer": ("演练组织者", "Drill organizer"),
+    "viewer": ("只读用户", "Viewer"),
+}
+
+
+def label(vocabulary: Vocabulary, code: str, locale: str = "zh") -> str:
+    """The display label of ``code`` in ``locale`` ('zh' or 'en'); the code itself if unknown."""
+    pair = vocabulary.get(code)
+    if pair is None:
+        return code
+    return pair[1] if locale.startswith("en") else pair[0]
