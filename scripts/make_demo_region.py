@@ -60,8 +60,9 @@ def download_wheel(dest: Path) -> Path:
 def extract_database(wheel: Path, dest: Path) -> Path:
     """Extract ``project_database.sqlite`` of the Coquimbo project from the wheel."""
     with zipfile.ZipFile(wheel) as whl, whl.open(ZIP_MEMBER) as inner:
-        with zipfile.ZipFile(io.BytesIO(inner.read())) as project:
-            project.extract("project_database.sqlite", dest)
+        payload = io.BytesIO(inner.read())
+    with zipfile.ZipFile(payload) as project:
+        project.extract("project_database.sqlite", dest)
     return dest / "project_database.sqlite"
 
 

@@ -20,13 +20,12 @@ class PointTooFarFromRoad(ValueError):
         self.distance_m = distance_m
         self.max_distance_m = max_distance_m
         where = (
-            f"the nearest road is {distance_m:.0f} m away"
+            f"the nearest road is {distance_m:.0f} m away, the limit is {max_distance_m:.0f} m"
             if distance_m != float("inf")
-            else "no road was found"
+            else f"there is no road within {max_distance_m:.0f} m"
         )
         super().__init__(
-            f"point (lon={lon:.6f}, lat={lat:.6f}) is too far from the road network: "
-            f"{where}, the limit is {max_distance_m:.0f} m"
+            f"point (lon={lon:.6f}, lat={lat:.6f}) is too far from the road network: {where}"
         )
 
 

@@ -29,7 +29,7 @@ import json
 import shutil
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -275,12 +275,16 @@ def load_arrays(cache_dir: str | Path, names: list[str] | None = None) -> dict[s
     for name in names or sorted(found):
         if name not in found:
             raise CacheError(f"road network cache {cache_dir} lacks {name}.npy; re-import it")
-        mode = "c" if name in WRITABLE_ARRAYS else "r"
-        out[name] = np.load(found[name], mmap_mode=mode)
+        mode: Literal["c", "r"] = "c" if name in WRITABLE_ARRAYS else "r"
+        # a plain ndarray view of the mapping: same shared pages, no memmap overhead
+        out[name] = np.load(found[name], mmap_mode=mode).view(np.ndarray)
     return out
 
 
 def _haversine(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
     lon1, lat1, lon2, lat2 = map(np.radians, (a[:, 0], a[:, 1], b[:, 0], b[:, 1]))
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0, 1)))

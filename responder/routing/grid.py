@@ -91,7 +91,7 @@ def build_grid(
     a, b = coords[seg], coords[seg + 1]
     x0 = float(coords[:, 0].min()) - cell
     y0 = float(coords[:, 1].min()) - cell
-    nx = int(math.ceil((coords[:, 0].max() - x0) / cell)) + 2
+    nx = math.ceil((coords[:, 0].max() - x0) / cell) + 2
     pieces = np.maximum(1, np.ceil(np.hypot(*(b - a).T) / cell)).astype(np.int64)
     owner = np.repeat(np.arange(seg.size), pieces)
     start = np.arange(owner.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
