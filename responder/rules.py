@@ -28,6 +28,8 @@ class Rules:
     required_industries: frozenset[str]
     high_risk_industries: frozenset[str]
     holidays: frozenset[date] = field(default_factory=frozenset)
+    workdays: frozenset[date] = field(default_factory=frozenset)
+    counted_plan_types: frozenset[str] = frozenset({"comprehensive", "special", "on_site"})
 
     def mobilization_for(self, kind: str) -> float:
         """Default mobilization minutes for a team kind."""
@@ -66,4 +68,6 @@ def load_rules(path: str | Path | None = None) -> Rules:
         required_industries=frozenset(filing["required_industries"]),
         high_risk_industries=frozenset(filing["high_risk_industries"]),
         holidays=frozenset(date.fromisoformat(d) for d in filing.get("holidays", [])),
+        workdays=frozenset(date.fromisoformat(d) for d in filing.get("workdays", [])),
+        counted_plan_types=frozenset(filing["counted_plan_types"]),
     )

@@ -57,6 +57,12 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any], str]] = {
         _path,
         "Where uploaded plan documents are stored, by content hash.",
     ),
+    "MAX_DOCUMENT_MB": (10, int, "Largest accepted plan document (PDF, DOCX, PNG, JPEG), MiB."),
+    "TIMEZONE": (
+        "Asia/Shanghai",
+        str,
+        "Local time zone: decides which calendar day 'today' is for filing dates and due dates.",
+    ),
     "DEFAULT_LOCALE": ("zh_Hans_CN", str, "UI language by default; 'en' is the alternative."),
     "PAGE_SIZE": (50, int, "Default page size of list endpoints."),
     "MAX_PAGE_SIZE": (500, int, "Largest page size a client may ask for."),

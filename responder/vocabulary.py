@@ -109,11 +109,40 @@ SEVERITIES: Vocabulary = {
     "especially_major": ("特别重大", "Especially major"),
 }
 
+PLAN_TYPES: Vocabulary = {
+    "comprehensive": ("综合应急预案", "Comprehensive plan"),
+    "special": ("专项应急预案", "Special plan"),
+    "on_site": ("现场处置方案", "On-site disposal scheme"),
+    "response_card": ("应急处置卡", "Response card"),
+}
+
+PLAN_OWNER_KINDS: Vocabulary = {
+    "enterprise": ("生产经营单位", "Enterprise"),
+    "government": ("政府及部门", "Government body"),
+}
+
+PLAN_STATUSES: Vocabulary = {
+    "draft": ("草稿", "Draft"),
+    "submitted": ("已报送", "Submitted"),
+    "filed": ("已备案", "Filed"),
+    "returned": ("已退回", "Returned"),
+    "superseded": ("已修订替代", "Superseded"),
+    "withdrawn": ("已撤回", "Withdrawn"),
+}
+
+FILING_LISTS: Vocabulary = {
+    "missing": ("未备案企业", "Required enterprises without a valid filed plan"),
+    "overdue_evaluation": ("预案评估逾期", "Plans overdue for evaluation"),
+    "overdue_drill": ("演练逾期", "Plans overdue for a drill"),
+    "filed_late": ("逾期备案", "Plans filed late"),
+}
+
 ROLES: Vocabulary = {
     "admin": ("管理员", "Administrator"),
     "operator": ("值班员", "Command-center operator"),
     "clerk": ("预案备案管理员", "Plan filing clerk"),
     "drill_organizer": ("演练组织者", "Drill organizer"),
+    "enterprise_staff": ("企业填报人员", "Enterprise staff"),
     "viewer": ("只读用户", "Viewer"),
 }
 

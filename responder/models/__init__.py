@@ -5,6 +5,16 @@ from responder.models.audit import AuditEntry
 from responder.models.base import Base, db, utcnow
 from responder.models.enterprises import Enterprise, HazardSource
 from responder.models.geography import Jurisdiction
+from responder.models.plans import (
+    EnterpriseStaff,
+    FilingSequence,
+    Plan,
+    PlanDocument,
+    PlanHazardSource,
+    PlanLink,
+    PlanMaterialNeed,
+    PlanTeamNeed,
+)
 from responder.models.registry import (
     Depot,
     Expert,
@@ -21,11 +31,19 @@ __all__ = [
     "Base",
     "Depot",
     "Enterprise",
+    "EnterpriseStaff",
     "Expert",
+    "FilingSequence",
     "HazardSource",
     "InventoryLine",
     "Jurisdiction",
     "Material",
+    "Plan",
+    "PlanDocument",
+    "PlanHazardSource",
+    "PlanLink",
+    "PlanMaterialNeed",
+    "PlanTeamNeed",
     "RescueBase",
     "RescueTeam",
     "TeamSpecialty",

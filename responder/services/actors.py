@@ -17,8 +17,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "dispatch.write": frozenset({"operator"}),
     "roads.write": frozenset({"operator"}),
     "matrix.write": frozenset(),
-    "plans.submit": frozenset({"clerk"}),
+    "plans.submit": frozenset({"clerk", "enterprise_staff"}),
     "plans.file": frozenset({"clerk"}),
+    "plans.read": frozenset(
+        {"clerk", "enterprise_staff", "operator", "drill_organizer", "viewer"}
+    ),
+    "filing.read": frozenset({"clerk", "operator", "drill_organizer", "viewer"}),
+    "staff.manage": frozenset({"clerk"}),
     "drills.write": frozenset({"drill_organizer"}),
 }
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 22:00:39.052903
+Create Date: 2026-11-22 22:12:03.395840
 
 """
 
@@ -35,15 +35,9 @@ def upgrade():
     )
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_log_at"), ["at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_audit_log_entity"), ["entity"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_audit_log_entity_id"), ["entity_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_audit_log_user_id"), ["user_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audit_log_entity"), ["entity"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_log_entity_id"), ["entity_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_log_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "jurisdictions",
@@ -71,12 +65,8 @@ def upgrade():
         sa.UniqueConstraint("code", name=op.f("uq_jurisdictions_code")),
     )
     with op.batch_alter_table("jurisdictions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_jurisdictions_parent_id"), ["parent_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_jurisdictions_path"), ["path"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_jurisdictions_parent_id"), ["parent_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_jurisdictions_path"), ["path"], unique=False)
 
     op.create_table(
         "materials",
@@ -112,9 +102,7 @@ def upgrade():
             name=op.f("fk_bases_jurisdiction_id_jurisdictions"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bases")),
-        sa.UniqueConstraint(
-            "jurisdiction_id", "name", name=op.f("uq_bases_jurisdiction_id_name")
-        ),
+        sa.UniqueConstraint("jurisdiction_id", "name", name=op.f("uq_bases_jurisdiction_id_name")),
     )
     with op.batch_alter_table("bases", schema=None) as batch_op:
         batch_op.create_index(
@@ -146,13 +134,9 @@ def upgrade():
         sa.UniqueConstraint("credit_code", name=op.f("uq_enterprises_credit_code")),
     )
     with op.batch_alter_table("enterprises", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_enterprises_industry"), ["industry"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_enterprises_industry"), ["industry"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_enterprises_jurisdiction_id"),
-            ["jurisdiction_id"],
-            unique=False,
+            batch_op.f("ix_enterprises_jurisdiction_id"), ["jurisdiction_id"], unique=False
         )
 
     op.create_table(
@@ -180,6 +164,18 @@ def upgrade():
             batch_op.f("ix_experts_jurisdiction_id"), ["jurisdiction_id"], unique=False
         )
 
+    op.create_table(
+        "filing_sequences",
+        sa.Column("authority_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("last_number", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["authority_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_filing_sequences_authority_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("authority_id", "year", name=op.f("pk_filing_sequences")),
+    )
     op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -214,9 +210,7 @@ def upgrade():
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_api_tokens_user_id"), ["user_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_api_tokens_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "depots",
@@ -234,22 +228,40 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("verified_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["base_id"], ["bases.id"], name=op.f("fk_depots_base_id_bases")
-        ),
+        sa.ForeignKeyConstraint(["base_id"], ["bases.id"], name=op.f("fk_depots_base_id_bases")),
         sa.ForeignKeyConstraint(
             ["jurisdiction_id"],
             ["jurisdictions.id"],
             name=op.f("fk_depots_jurisdiction_id_jurisdictions"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_depots")),
-        sa.UniqueConstraint(
-            "jurisdiction_id", "name", name=op.f("uq_depots_jurisdiction_id_name")
-        ),
+        sa.UniqueConstraint("jurisdiction_id", "name", name=op.f("uq_depots_jurisdiction_id_name")),
     )
     with op.batch_alter_table("depots", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_depots_jurisdiction_id"), ["jurisdiction_id"], unique=False
+        )
+
+    op.create_table(
+        "enterprise_staff",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("enterprise_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_enterprise_staff_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_enterprise_staff_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", "enterprise_id", name=op.f("pk_enterprise_staff")),
+    )
+    with op.batch_alter_table("enterprise_staff", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_enterprise_staff_enterprise_id"), ["enterprise_id"], unique=False
         )
 
     op.create_table(
@@ -264,9 +276,7 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("verified_at", sa.DateTime(), nullable=True),
-        sa.CheckConstraint(
-            "grade BETWEEN 1 AND 4", name=op.f("ck_hazard_sources_grade_range")
-        ),
+        sa.CheckConstraint("grade BETWEEN 1 AND 4", name=op.f("ck_hazard_sources_grade_range")),
         sa.ForeignKeyConstraint(
             ["enterprise_id"],
             ["enterprises.id"],
@@ -276,8 +286,77 @@ def upgrade():
     )
     with op.batch_alter_table("hazard_sources", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_hazard_sources_enterprise_id"),
-            ["enterprise_id"],
+            batch_op.f("ix_hazard_sources_enterprise_id"), ["enterprise_id"], unique=False
+        )
+
+    op.create_table(
+        "plans",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("owner_kind", sa.String(length=16), nullable=False),
+        sa.Column("enterprise_id", sa.Integer(), nullable=True),
+        sa.Column("owner_body", sa.String(length=200), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("plan_type", sa.String(length=20), nullable=False),
+        sa.Column("incident_types", sa.JSON(), nullable=False),
+        sa.Column("version", sa.String(length=20), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("published_on", sa.Date(), nullable=True),
+        sa.Column("submitted_at", sa.DateTime(), nullable=True),
+        sa.Column("filed_on", sa.Date(), nullable=True),
+        sa.Column("last_evaluated_on", sa.Date(), nullable=True),
+        sa.Column("last_drill_on", sa.Date(), nullable=True),
+        sa.Column("superseded_on", sa.Date(), nullable=True),
+        sa.Column("withdrawn_on", sa.Date(), nullable=True),
+        sa.Column("returned_at", sa.DateTime(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("filing_number", sa.String(length=40), nullable=True),
+        sa.Column("filing_authority_id", sa.Integer(), nullable=True),
+        sa.Column("filed_late", sa.Boolean(), nullable=False),
+        sa.Column("status_note", sa.String(length=1000), nullable=False),
+        sa.Column("supersedes_id", sa.Integer(), nullable=True),
+        sa.Column("superseded_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("verified_at", sa.DateTime(), nullable=True),
+        sa.CheckConstraint(
+            "(owner_kind = 'enterprise') = (enterprise_id IS NOT NULL)",
+            name=op.f("ck_plans_owner_matches"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"], ["enterprises.id"], name=op.f("fk_plans_enterprise_id_enterprises")
+        ),
+        sa.ForeignKeyConstraint(
+            ["filing_authority_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_plans_filing_authority_id_jurisdictions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_plans_jurisdiction_id_jurisdictions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["superseded_by_id"], ["plans.id"], name=op.f("fk_plans_superseded_by_id_plans")
+        ),
+        sa.ForeignKeyConstraint(
+            ["supersedes_id"], ["plans.id"], name=op.f("fk_plans_supersedes_id_plans")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plans")),
+        sa.UniqueConstraint("filing_number", name=op.f("uq_plans_filing_number")),
+    )
+    with op.batch_alter_table("plans", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_plans_filed_on"), ["filed_on"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_plans_jurisdiction_id"), ["jurisdiction_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_plans_status_jurisdiction", ["status", "jurisdiction_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_plans_supersedes_id"), ["supersedes_id"], unique=False)
+        batch_op.create_index(
+            "ix_plans_validity",
+            ["enterprise_id", "filed_on", "superseded_on", "withdrawn_on", "plan_type"],
             unique=False,
         )
 
@@ -303,21 +382,15 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("verified_at", sa.DateTime(), nullable=True),
-        sa.CheckConstraint(
-            "headcount >= 0", name=op.f("ck_teams_headcount_nonnegative")
-        ),
-        sa.ForeignKeyConstraint(
-            ["base_id"], ["bases.id"], name=op.f("fk_teams_base_id_bases")
-        ),
+        sa.CheckConstraint("headcount >= 0", name=op.f("ck_teams_headcount_nonnegative")),
+        sa.ForeignKeyConstraint(["base_id"], ["bases.id"], name=op.f("fk_teams_base_id_bases")),
         sa.ForeignKeyConstraint(
             ["jurisdiction_id"],
             ["jurisdictions.id"],
             name=op.f("fk_teams_jurisdiction_id_jurisdictions"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_teams")),
-        sa.UniqueConstraint(
-            "jurisdiction_id", "name", name=op.f("uq_teams_jurisdiction_id_name")
-        ),
+        sa.UniqueConstraint("jurisdiction_id", "name", name=op.f("uq_teams_jurisdiction_id_name")),
     )
     with op.batch_alter_table("teams", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_teams_base_id"), ["base_id"], unique=False)
@@ -336,9 +409,7 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("verified_at", sa.DateTime(), nullable=True),
-        sa.CheckConstraint(
-            "quantity >= 0", name=op.f("ck_inventory_lines_quantity_nonnegative")
-        ),
+        sa.CheckConstraint("quantity >= 0", name=op.f("ck_inventory_lines_quantity_nonnegative")),
         sa.ForeignKeyConstraint(
             ["depot_id"],
             ["depots.id"],
@@ -346,9 +417,7 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["material_id"],
-            ["materials.id"],
-            name=op.f("fk_inventory_lines_material_id_materials"),
+            ["material_id"], ["materials.id"], name=op.f("fk_inventory_lines_material_id_materials")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inventory_lines")),
         sa.UniqueConstraint(
@@ -359,13 +428,105 @@ def upgrade():
         ),
     )
     with op.batch_alter_table("inventory_lines", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_inventory_lines_depot_id"), ["depot_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_inventory_lines_depot_id"), ["depot_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_inventory_lines_material_id"), ["material_id"], unique=False
         )
 
+    op.create_table(
+        "plan_documents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(), nullable=False),
+        sa.Column("uploaded_by", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["plan_id"], ["plans.id"], name=op.f("fk_plan_documents_plan_id_plans")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_documents")),
+        sa.UniqueConstraint("plan_id", "sha256", name=op.f("uq_plan_documents_plan_id_sha256")),
+    )
+    with op.batch_alter_table("plan_documents", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_plan_documents_plan_id"), ["plan_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_plan_documents_sha256"), ["sha256"], unique=False)
+
+    op.create_table(
+        "plan_hazard_sources",
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("hazard_source_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["hazard_source_id"],
+            ["hazard_sources.id"],
+            name=op.f("fk_plan_hazard_sources_hazard_source_id_hazard_sources"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["plan_id"],
+            ["plans.id"],
+            name=op.f("fk_plan_hazard_sources_plan_id_plans"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("plan_id", "hazard_source_id", name=op.f("pk_plan_hazard_sources")),
+    )
+    with op.batch_alter_table("plan_hazard_sources", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_plan_hazard_sources_hazard_source_id"),
+            ["hazard_source_id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "plan_links",
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("parent_plan_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["parent_plan_id"], ["plans.id"], name=op.f("fk_plan_links_parent_plan_id_plans")
+        ),
+        sa.ForeignKeyConstraint(
+            ["plan_id"], ["plans.id"], name=op.f("fk_plan_links_plan_id_plans"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("plan_id", "parent_plan_id", name=op.f("pk_plan_links")),
+    )
+    with op.batch_alter_table("plan_links", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_plan_links_parent_plan_id"), ["parent_plan_id"], unique=False
+        )
+
+    op.create_table(
+        "plan_material_needs",
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("material_id", sa.Integer(), nullable=False),
+        sa.Column("quantity", sa.Double(), nullable=False),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_plan_material_needs_quantity_positive")),
+        sa.ForeignKeyConstraint(
+            ["material_id"],
+            ["materials.id"],
+            name=op.f("fk_plan_material_needs_material_id_materials"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["plan_id"],
+            ["plans.id"],
+            name=op.f("fk_plan_material_needs_plan_id_plans"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("plan_id", "material_id", name=op.f("pk_plan_material_needs")),
+    )
+    op.create_table(
+        "plan_team_needs",
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("specialty", sa.String(length=32), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.CheckConstraint("count > 0", name=op.f("ck_plan_team_needs_count_positive")),
+        sa.ForeignKeyConstraint(
+            ["plan_id"],
+            ["plans.id"],
+            name=op.f("fk_plan_team_needs_plan_id_plans"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("plan_id", "specialty", name=op.f("pk_plan_team_needs")),
+    )
     op.create_table(
         "team_specialties",
         sa.Column("team_id", sa.Integer(), nullable=False),
@@ -376,9 +537,7 @@ def upgrade():
             name=op.f("fk_team_specialties_team_id_teams"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint(
-            "team_id", "specialty", name=op.f("pk_team_specialties")
-        ),
+        sa.PrimaryKeyConstraint("team_id", "specialty", name=op.f("pk_team_specialties")),
     )
     with op.batch_alter_table("team_specialties", schema=None) as batch_op:
         batch_op.create_index(
@@ -394,6 +553,21 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_team_specialties_specialty"))
 
     op.drop_table("team_specialties")
+    op.drop_table("plan_team_needs")
+    op.drop_table("plan_material_needs")
+    with op.batch_alter_table("plan_links", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_plan_links_parent_plan_id"))
+
+    op.drop_table("plan_links")
+    with op.batch_alter_table("plan_hazard_sources", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_plan_hazard_sources_hazard_source_id"))
+
+    op.drop_table("plan_hazard_sources")
+    with op.batch_alter_table("plan_documents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_plan_documents_sha256"))
+        batch_op.drop_index(batch_op.f("ix_plan_documents_plan_id"))
+
+    op.drop_table("plan_documents")
     with op.batch_alter_table("inventory_lines", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_inventory_lines_material_id"))
         batch_op.drop_index(batch_op.f("ix_inventory_lines_depot_id"))
@@ -405,10 +579,22 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_teams_base_id"))
 
     op.drop_table("teams")
+    with op.batch_alter_table("plans", schema=None) as batch_op:
+        batch_op.drop_index("ix_plans_validity")
+        batch_op.drop_index(batch_op.f("ix_plans_supersedes_id"))
+        batch_op.drop_index("ix_plans_status_jurisdiction")
+        batch_op.drop_index(batch_op.f("ix_plans_jurisdiction_id"))
+        batch_op.drop_index(batch_op.f("ix_plans_filed_on"))
+
+    op.drop_table("plans")
     with op.batch_alter_table("hazard_sources", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_hazard_sources_enterprise_id"))
 
     op.drop_table("hazard_sources")
+    with op.batch_alter_table("enterprise_staff", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_enterprise_staff_enterprise_id"))
+
+    op.drop_table("enterprise_staff")
     with op.batch_alter_table("depots", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_depots_jurisdiction_id"))
 
@@ -418,6 +604,7 @@ def downgrade():
 
     op.drop_table("api_tokens")
     op.drop_table("users")
+    op.drop_table("filing_sequences")
     with op.batch_alter_table("experts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_experts_jurisdiction_id"))
 
