@@ -693,9 +693,9 @@ class RoadNetwork:
 
         Each area is the union of the ``resolution_m`` grid squares crossed by the
         reachable road pieces (partial edges included), lightly simplified: a
-        rasterised network buffer, much faster than buffering lines with GEOS. ``direction="to"``: places from which
-        ``center`` is reached in time (coverage of an incident); ``"from"``: places
-        reached from ``center``.
+        rasterised network buffer, much faster than buffering lines with GEOS.
+        ``direction="to"``: places from which ``center`` is reached in time (coverage
+        of an incident); ``"from"``: places reached from ``center``.
         """
         if direction not in ("to", "from"):
             raise ValueError(f"direction must be 'to' or 'from', got {direction!r}")
