@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from responder import commands, http, localization
 from responder.models import db
+from responder.routing import CacheError, RoadNetwork
 from responder.rules import load_rules
 from responder.settings import REPO_ROOT, load_settings
 
@@ -37,12 +38,33 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["responder.rules"] = load_rules(app.config.get("RULES_FILE"))
     _ensure_sqlite_folder(app.config["DATABASE_URL"])
 
+    app.extensions["responder.roads"] = _load_roads(app) if app.config["LOAD_ROADS"] else None
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     localization.init_app(app)
     http.init_app(app)
     commands.init_app(app)
     return app
+
+
+def _load_roads(app: Flask) -> RoadNetwork | None:
+    """Load the region's compiled road network once per process (memory-mapped, so
+    gunicorn workers share its pages).  It is never built during a request: compile it
+    with ``flask --app wsgi roads import``."""
+    cache_dir = Path(app.config["MAPS_DIR"]) / "cache" / app.config["REGION"]
+    try:
+        network = RoadNetwork.load(cache_dir)
+    except (CacheError, OSError) as error:
+        app.logger.warning(
+            "road network '%s' is not loaded (%s); dispatch needs it: run "
+            "`flask --app wsgi roads import maps/demo/coquimbo.osm.bz2 --region %s`",
+            app.config["REGION"], error, app.config["REGION"],
+        )
+        return None
+    app.logger.info("road network %s: %d nodes, %d edges", network.version,
+                    network.node_count, network.edge_count)
+    return network
 
 
 def _ensure_sqlite_folder(url: str) -> None:
@@ -53,11 +75,24 @@ def _ensure_sqlite_folder(url: str) -> None:
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """SQLite: WAL so readers never wait for the writer, enforced foreign keys, and a busy
-    timeout so concurrent writers queue instead of failing."""
+    timeout so concurrent writers queue instead of failing.  The driver's own implicit
+    BEGIN is switched off so :func:`_sqlite_begin` decides how transactions start."""
     if type(dbapi_connection).__module__ != "sqlite3":
         return
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection: Any) -> None:
+    """Start SQLite transactions explicitly; ``BEGIN IMMEDIATE`` for write units of work
+    (see :func:`responder.models.base.begin_write`) so two writers queue on the lock instead
+    of one failing when it upgrades a read snapshot."""
+    if connection.dialect.name != "sqlite":
+        return
+    immediate = connection.get_execution_options().get("sqlite_immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -62,3 +62,10 @@ class Unprocessable(DomainError):
 
     status = 422
     code = "unprocessable"
+
+
+class Unavailable(DomainError):
+    """A part the request needs is not running (e.g. the road network is not loaded)."""
+
+    status = 503
+    code = "unavailable"

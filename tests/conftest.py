@@ -131,3 +131,94 @@ def login_as(app: Flask, client: FlaskClient) -> Callable[..., ApiClient]:
         return ApiClient(client, token)
 
     return make
+
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_OSM = REPO / "maps" / "demo" / "coquimbo.osm.bz2"
+
+
+@pytest.fixture(scope="session")
+def demo_network_cache() -> Path:
+    """The demo region compiled through the same import path users use (cached under
+    maps/cache/demo; recompiled only when the source or speed table changes)."""
+    from responder.routing import ensure_compiled
+
+    return ensure_compiled(DEMO_OSM, REPO / "maps" / "cache" / "demo")
+
+
+@pytest.fixture
+def roads_app(app_config: dict[str, Any], demo_network_cache: Path) -> Iterator[Flask]:
+    """Like ``app``, with the demo road network loaded as the service does at start-up.
+    A test package that needs roads overrides ``app`` with it (see tests/dispatch)."""
+    app_config.update(LOAD_ROADS=True, MAPS_DIR=REPO / "maps", REGION="demo")
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@dataclass
+class RegistryRecords:
+    """A few records of every registry kind in the ``region`` (see :func:`registry_records`)."""
+
+    base: Any
+    fire_team: Any
+    hazchem_team: Any
+    stale_team: Any
+    depot: Any
+    expert: Any
+    enterprise: Any
+    hazard_source: Any
+
+
+@pytest.fixture
+def registry_records(app: Flask, region: Region) -> RegistryRecords:
+    """Teams (fire in the west verified today, hazchem in the east unavailable and never verified, water in
+    the west verified 200 days ago), a base, a depot with a fresh and an expired line, an
+    expert, an enterprise with a grade-2 hazard source.  Written through the services."""
+    from datetime import date, timedelta
+
+    from responder.models import InventoryLine, Material, utcnow
+    from responder.services import credit_codes, registry
+    from responder.services.resources import (
+        BASES, DEPOTS, ENTERPRISES, EXPERTS, HAZARD_SOURCES, TEAMS,
+    )
+
+    def create(resource: Any, **data: Any) -> Any:
+        return registry.create(db.session, SYSTEM, resource, data)
+
+    west_lon, west_lat = region.west_point
+    east_lon, east_lat = region.east_point
+    base = create(BASES, name="西区危化救援基地", level="county", specialties=["hazchem"],
+                  lon=west_lon, lat=west_lat)
+    fire = create(TEAMS, name="西区消防救援大队", specialties=["fire"], level="county",
+                  kind="professional", headcount=40, lon=west_lon + 0.01, lat=west_lat)
+    hazchem = create(TEAMS, name="东区危化品救援队", specialties=["hazchem", "medical"],
+                     level="municipal", kind="quasi_professional", headcount=25,
+                     status="unavailable", lon=east_lon, lat=east_lat)
+    water = create(TEAMS, name="西区水上救援队", specialties=["water"], level="county",
+                   kind="volunteer", headcount=12, base_id=base.id)
+    fire.verified_at = utcnow()
+    water.verified_at = utcnow() - timedelta(days=200)
+    foam = Material(code="foam", name_zh="泡沫灭火剂", name_en="Foam concentrate", unit="t")
+    suit = Material(code="suit", name_zh="防化服", name_en="Chemical suit", unit="set")
+    db.session.add_all([foam, suit])
+    db.session.flush()
+    depot = create(DEPOTS, name="东区应急物资储备库", operator="东区应急局", level="county",
+                   lon=east_lon + 0.01, lat=east_lat + 0.01)
+    db.session.add_all([
+        InventoryLine(depot_id=depot.id, material_id=foam.id, quantity=12.5),
+        InventoryLine(depot_id=depot.id, material_id=suit.id, quantity=30,
+                      expiry_date=date.today() - timedelta(days=10)),
+    ])
+    expert = create(EXPERTS, name="王危化", specialties=["hazchem"], title="高级工程师",
+                    organization="测试化工研究院", jurisdiction_id=region.west.id)
+    enterprise = create(ENTERPRISES, name="东区化工储运有限公司",
+                        credit_code=credit_codes.make("91330103MA2B3C4D5"),
+                        industry="hazchem_storage", scale="above", lon=east_lon - 0.01,
+                        lat=east_lat + 0.02)
+    source = create(HAZARD_SOURCES, name="液氯储罐区", enterprise_id=enterprise.id, grade=2,
+                    substances=[{"name": "液氯", "quantity_t": 50}], monitored=True)
+    db.session.commit()
+    return RegistryRecords(base, fire, hazchem, water, depot, expert, enterprise, source)

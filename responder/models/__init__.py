@@ -3,6 +3,15 @@
 from responder.models.accounts import ApiToken, User
 from responder.models.audit import AuditEntry
 from responder.models.base import Base, db, utcnow
+from responder.models.dispatch import (
+    Assignment,
+    Incident,
+    MaterialDispatch,
+    MatrixMaterialNeed,
+    MatrixTeamNeed,
+    Proposal,
+    RoadClosure,
+)
 from responder.models.enterprises import Enterprise, HazardSource
 from responder.models.geography import Jurisdiction
 from responder.models.plans import (
@@ -26,6 +35,13 @@ from responder.models.registry import (
 )
 
 __all__ = [
+    "Assignment",
+    "Incident",
+    "MaterialDispatch",
+    "MatrixMaterialNeed",
+    "MatrixTeamNeed",
+    "Proposal",
+    "RoadClosure",
     "ApiToken",
     "AuditEntry",
     "Base",

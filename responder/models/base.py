@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -64,3 +64,15 @@ class Located:
 
     lon: Mapped[float] = mapped_column()
     lat: Mapped[float] = mapped_column()
+
+
+def begin_write(session: Session) -> None:
+    """Start a fresh transaction meant to write (dispatch, stock changes).
+
+    Ends whatever the session had open, then begins anew; on SQLite with ``BEGIN
+    IMMEDIATE`` so concurrent writers wait for each other (busy timeout) rather than fail.
+    PostgreSQL needs nothing special: conditional UPDATEs lock the rows they change.
+    """
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={"sqlite_immediate": True})

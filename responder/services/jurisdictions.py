@@ -160,3 +160,20 @@ def by_id_or_404(session: Session, jurisdiction_id: int) -> Jurisdiction:
     if node is None:
         raise NotFound(f"jurisdiction {jurisdiction_id} not found")
     return node
+
+
+def county_id_of(session: Session, jurisdiction_id: int | None) -> int | None:
+    """The id of the county-level ancestor (or self) of a jurisdiction, if any."""
+    if jurisdiction_id is None:
+        return None
+    node = session.get(Jurisdiction, jurisdiction_id)
+    if node is None:
+        return None
+    ids = [int(part) for part in node.path.strip("/").split("/") if part]
+    levels = dict(session.execute(
+        select(Jurisdiction.id, Jurisdiction.level).where(Jurisdiction.id.in_(ids))
+    ).all())
+    for ancestor in reversed(ids):
+        if levels.get(ancestor) == "county":
+            return ancestor
+    return None

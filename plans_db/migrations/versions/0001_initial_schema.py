@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 22:12:03.395840
+Create Date: 2026-11-22 22:09:38.875493
 
 """
 
@@ -77,9 +77,31 @@ def upgrade():
         sa.Column("unit", sa.String(length=20), nullable=False),
         sa.Column("category", sa.String(length=40), nullable=False),
         sa.Column("retired_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("verified_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_materials")),
         sa.UniqueConstraint("code", name=op.f("uq_materials_code")),
     )
+    op.create_table(
+        "matrix_team_needs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_type", sa.String(length=32), nullable=False),
+        sa.Column("specialty", sa.String(length=32), nullable=False),
+        sa.Column("general", sa.Integer(), nullable=False),
+        sa.Column("larger", sa.Integer(), nullable=False),
+        sa.Column("major", sa.Integer(), nullable=False),
+        sa.Column("especially_major", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_matrix_team_needs")),
+        sa.UniqueConstraint(
+            "incident_type", "specialty", name=op.f("uq_matrix_team_needs_incident_type_specialty")
+        ),
+    )
+    with op.batch_alter_table("matrix_team_needs", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_matrix_team_needs_incident_type"), ["incident_type"], unique=False
+        )
+
     op.create_table(
         "bases",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -176,6 +198,32 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("authority_id", "year", name=op.f("pk_filing_sequences")),
     )
+    op.create_table(
+        "matrix_material_needs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_type", sa.String(length=32), nullable=False),
+        sa.Column("material_id", sa.Integer(), nullable=False),
+        sa.Column("general", sa.Double(), nullable=False),
+        sa.Column("larger", sa.Double(), nullable=False),
+        sa.Column("major", sa.Double(), nullable=False),
+        sa.Column("especially_major", sa.Double(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["material_id"],
+            ["materials.id"],
+            name=op.f("fk_matrix_material_needs_material_id_materials"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_matrix_material_needs")),
+        sa.UniqueConstraint(
+            "incident_type",
+            "material_id",
+            name=op.f("uq_matrix_material_needs_incident_type_material_id"),
+        ),
+    )
+    with op.batch_alter_table("matrix_material_needs", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_matrix_material_needs_incident_type"), ["incident_type"], unique=False
+        )
+
     op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -290,6 +338,49 @@ def upgrade():
         )
 
     op.create_table(
+        "incidents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("type", sa.String(length=32), nullable=False),
+        sa.Column("severity", sa.String(length=20), nullable=False),
+        sa.Column("reported_at", sa.DateTime(), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=True),
+        sa.Column("enterprise_id", sa.Integer(), nullable=True),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("drill_id", sa.Integer(), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("closed_at", sa.DateTime(), nullable=True),
+        sa.Column("closed_by", sa.Integer(), nullable=True),
+        sa.Column("close_reason", sa.String(length=500), nullable=False),
+        sa.Column("lon", sa.Double(), nullable=False),
+        sa.Column("lat", sa.Double(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["closed_by"], ["users.id"], name=op.f("fk_incidents_closed_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_incidents_created_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_incidents_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_incidents_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
+    )
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_incidents_drill_id"), ["drill_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_incidents_jurisdiction_id"), ["jurisdiction_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_incidents_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_incidents_type"), ["type"], unique=False)
+
+    op.create_table(
         "plans",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("owner_kind", sa.String(length=16), nullable=False),
@@ -360,6 +451,28 @@ def upgrade():
             unique=False,
         )
 
+    op.create_table(
+        "road_closures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("network_version", sa.String(length=80), nullable=False),
+        sa.Column("edge_ids", sa.JSON(), nullable=False),
+        sa.Column("factor", sa.Double(), nullable=True),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("lon", sa.Double(), nullable=True),
+        sa.Column("lat", sa.Double(), nullable=True),
+        sa.Column("radius_m", sa.Double(), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("lifted_at", sa.DateTime(), nullable=True),
+        sa.Column("lifted_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_road_closures_created_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["lifted_by"], ["users.id"], name=op.f("fk_road_closures_lifted_by_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_road_closures")),
+    )
     op.create_table(
         "teams",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -528,6 +641,24 @@ def upgrade():
         sa.PrimaryKeyConstraint("plan_id", "specialty", name=op.f("pk_plan_team_needs")),
     )
     op.create_table(
+        "proposals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_proposals_created_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name=op.f("fk_proposals_incident_id_incidents")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_proposals")),
+    )
+    with op.batch_alter_table("proposals", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_proposals_incident_id"), ["incident_id"], unique=False)
+
+    op.create_table(
         "team_specialties",
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("specialty", sa.String(length=32), nullable=False),
@@ -544,15 +675,95 @@ def upgrade():
             batch_op.f("ix_team_specialties_specialty"), ["specialty"], unique=False
         )
 
+    op.create_table(
+        "assignments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("proposal_id", sa.Integer(), nullable=True),
+        sa.Column("specialty", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("expected_arrival_s", sa.Double(), nullable=True),
+        sa.Column("deviation_reason", sa.String(length=500), nullable=False),
+        sa.Column("dispatched_by", sa.Integer(), nullable=True),
+        sa.Column("dispatched_at", sa.DateTime(), nullable=False),
+        sa.Column("on_scene_at", sa.DateTime(), nullable=True),
+        sa.Column("returning_at", sa.DateTime(), nullable=True),
+        sa.Column("released_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["dispatched_by"], ["users.id"], name=op.f("fk_assignments_dispatched_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name=op.f("fk_assignments_incident_id_incidents")
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"], ["proposals.id"], name=op.f("fk_assignments_proposal_id_proposals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["teams.id"], name=op.f("fk_assignments_team_id_teams")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assignments")),
+    )
+    with op.batch_alter_table("assignments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_assignments_incident_id"), ["incident_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_assignments_team_id"), ["team_id"], unique=False)
+
+    op.create_table(
+        "material_dispatches",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("inventory_line_id", sa.Integer(), nullable=False),
+        sa.Column("quantity", sa.Double(), nullable=False),
+        sa.Column("consumed", sa.Double(), nullable=True),
+        sa.Column("returned", sa.Double(), nullable=True),
+        sa.Column("dispatched_by", sa.Integer(), nullable=True),
+        sa.Column("dispatched_at", sa.DateTime(), nullable=False),
+        sa.Column("settled_at", sa.DateTime(), nullable=True),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_material_dispatches_quantity_positive")),
+        sa.ForeignKeyConstraint(
+            ["dispatched_by"], ["users.id"], name=op.f("fk_material_dispatches_dispatched_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_material_dispatches_incident_id_incidents"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["inventory_line_id"],
+            ["inventory_lines.id"],
+            name=op.f("fk_material_dispatches_inventory_line_id_inventory_lines"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_material_dispatches")),
+    )
+    with op.batch_alter_table("material_dispatches", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_material_dispatches_incident_id"), ["incident_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("material_dispatches", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_material_dispatches_incident_id"))
+
+    op.drop_table("material_dispatches")
+    with op.batch_alter_table("assignments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_assignments_team_id"))
+        batch_op.drop_index(batch_op.f("ix_assignments_incident_id"))
+
+    op.drop_table("assignments")
     with op.batch_alter_table("team_specialties", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_team_specialties_specialty"))
 
     op.drop_table("team_specialties")
+    with op.batch_alter_table("proposals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_proposals_incident_id"))
+
+    op.drop_table("proposals")
     op.drop_table("plan_team_needs")
     op.drop_table("plan_material_needs")
     with op.batch_alter_table("plan_links", schema=None) as batch_op:
@@ -579,6 +790,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_teams_base_id"))
 
     op.drop_table("teams")
+    op.drop_table("road_closures")
     with op.batch_alter_table("plans", schema=None) as batch_op:
         batch_op.drop_index("ix_plans_validity")
         batch_op.drop_index(batch_op.f("ix_plans_supersedes_id"))
@@ -587,6 +799,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_plans_filed_on"))
 
     op.drop_table("plans")
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_incidents_type"))
+        batch_op.drop_index(batch_op.f("ix_incidents_status"))
+        batch_op.drop_index(batch_op.f("ix_incidents_jurisdiction_id"))
+        batch_op.drop_index(batch_op.f("ix_incidents_drill_id"))
+
+    op.drop_table("incidents")
     with op.batch_alter_table("hazard_sources", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_hazard_sources_enterprise_id"))
 
@@ -604,6 +823,10 @@ def downgrade():
 
     op.drop_table("api_tokens")
     op.drop_table("users")
+    with op.batch_alter_table("matrix_material_needs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_matrix_material_needs_incident_type"))
+
+    op.drop_table("matrix_material_needs")
     op.drop_table("filing_sequences")
     with op.batch_alter_table("experts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_experts_jurisdiction_id"))
@@ -618,6 +841,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_bases_jurisdiction_id"))
 
     op.drop_table("bases")
+    with op.batch_alter_table("matrix_team_needs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_matrix_team_needs_incident_type"))
+
+    op.drop_table("matrix_team_needs")
     op.drop_table("materials")
     with op.batch_alter_table("jurisdictions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_jurisdictions_path"))

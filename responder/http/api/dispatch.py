@@ -1,0 +1,251 @@
+"""Incidents, dispatch proposals, confirmation and the life of a dispatch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, select
+
+from responder.errors import NotFound, Unavailable
+from responder.http.api import fields as f
+from responder.http.api.common import page_schema
+from responder.http.auth import current_actor
+from responder.models import Assignment, Incident, Proposal, db
+from responder.routing import RoadNetwork
+from responder.services import closures, dispatch, jurisdictions
+from responder.vocabulary import INCIDENT_TYPES, SEVERITIES
+
+blp = Blueprint("dispatch", __name__, url_prefix="/api/v1", description="Incidents and dispatch")
+
+
+def road_network() -> RoadNetwork:
+    """The process's road network, or 503 when it is not loaded."""
+    network = current_app.extensions.get("responder.roads")
+    if network is None:
+        raise Unavailable("the road network is not loaded; run `flask --app wsgi roads import`",
+                          code="roads_unavailable")
+    return network
+
+
+def dispatch_context() -> dispatch.DispatchContext:
+    network = road_network()
+    in_force, ids, _stale = closures.in_force(db.session, network)
+    return dispatch.DispatchContext(
+        network=network, rules=current_app.extensions["responder.rules"], closures=in_force,
+        closure_ids=ids, snap_max_m=current_app.config["SNAP_MAX_M"],
+        hazard_radius_m=current_app.config["HAZARD_RADIUS_M"],
+        related_plans=current_app.extensions.get("responder.related_plans"),
+    )
+
+
+class AssignmentSchema(Schema):
+    id = fields.Integer()
+    team_id = fields.Integer()
+    team_name = fields.Function(lambda a: a.team.name)
+    specialty = fields.String()
+    status = fields.String()
+    expected_arrival_s = fields.Float(allow_none=True)
+    deviation_reason = fields.String()
+    dispatched_at = fields.DateTime()
+    on_scene_at = fields.DateTime(allow_none=True)
+    returning_at = fields.DateTime(allow_none=True)
+    released_at = fields.DateTime(allow_none=True)
+
+
+class MaterialDispatchSchema(Schema):
+    id = fields.Integer()
+    inventory_line_id = fields.Integer()
+    material = fields.Function(lambda d: d.line.material.name_zh)
+    unit = fields.Function(lambda d: d.line.material.unit)
+    depot_id = fields.Function(lambda d: d.line.depot_id)
+    quantity = fields.Float()
+    consumed = fields.Float(allow_none=True)
+    returned = fields.Float(allow_none=True)
+
+
+class IncidentSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    type = f.code_of(INCIDENT_TYPES, required=True)
+    severity = f.code_of(SEVERITIES, required=True)
+    lon = f.lon(required=True)
+    lat = f.lat(required=True)
+    reported_at = fields.DateTime()
+    enterprise_id = fields.Integer(allow_none=True)
+    description = f.text(2000, load_default="")
+    jurisdiction_id = fields.Integer(dump_only=True)
+    status = fields.String(dump_only=True)
+    closed_at = fields.DateTime(dump_only=True)
+    close_reason = fields.String(dump_only=True)
+    assignments = fields.List(fields.Nested(AssignmentSchema), dump_only=True)
+    material_dispatches = fields.List(fields.Nested(MaterialDispatchSchema), dump_only=True)
+
+
+class IncidentArgs(Schema):
+    status = fields.String(validate=validate.OneOf(["open", "closed"]))
+    type = f.code_of(INCIDENT_TYPES)
+    jurisdiction_id = fields.Integer()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class ProposalArgs(Schema):
+    alternatives = fields.Integer(load_default=2, validate=validate.Range(min=0, max=10))
+
+
+class TeamPickSchema(Schema):
+    team_id = fields.Integer(required=True)
+    specialty = fields.String(load_default="")
+
+
+class MaterialPickSchema(Schema):
+    inventory_line_id = fields.Integer(required=True)
+    quantity = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False),
+                            allow_nan=False)
+
+
+class ConfirmSchema(Schema):
+    proposal_id = fields.Integer(allow_none=True, load_default=None)
+    teams = fields.List(fields.Nested(TeamPickSchema), load_default=list)
+    materials = fields.List(fields.Nested(MaterialPickSchema), load_default=list)
+    deviation_reason = f.text(500, load_default="")
+
+
+class StatusSchema(Schema):
+    status = fields.String(required=True,
+                           validate=validate.OneOf(["on_scene", "returning", "available"]))
+
+
+class ConsumedSchema(Schema):
+    material_dispatch_id = fields.Integer(required=True)
+    consumed = fields.Float(required=True, validate=validate.Range(min=0), allow_nan=False)
+
+
+class CloseSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    consumed = fields.List(fields.Nested(ConsumedSchema), load_default=list)
+
+
+@blp.route("/incidents")
+class Incidents(MethodView):
+    @blp.arguments(IncidentArgs, location="query")
+    @blp.response(200, page_schema(IncidentSchema))
+    def get(self, args: dict[str, Any]) -> Any:
+        """Live incidents (drill incidents never appear here), newest first."""
+        current_actor()
+        query = select(Incident).where(Incident.drill_id.is_(None))
+        if "status" in args:
+            query = query.where(Incident.status == args["status"])
+        if "type" in args:
+            query = query.where(Incident.type == args["type"])
+        if "jurisdiction_id" in args:
+            path = jurisdictions.get(db.session, args["jurisdiction_id"]).path
+            query = query.where(jurisdictions.subtree_filter(Incident.jurisdiction_id, path))
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        page, per_page = args["page"], args["per_page"]
+        items = db.session.scalars(
+            query.order_by(Incident.id.desc()).offset((page - 1) * per_page).limit(per_page))
+        return {"items": list(items), "total": total, "page": page, "per_page": per_page}
+
+    @blp.arguments(IncidentSchema)
+    @blp.response(201, IncidentSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Record an incident at a point (it must be within reach of a road)."""
+        incident = dispatch.create_incident(
+            db.session, current_actor(), current_app.extensions.get("responder.roads"), data,
+            snap_max_m=current_app.config["SNAP_MAX_M"])
+        db.session.commit()
+        return incident, 201, {"Location": url_for("dispatch.IncidentItem",
+                                                   incident_id=incident.id)}
+
+
+@blp.route("/incidents/<int:incident_id>")
+class IncidentItem(MethodView):
+    @blp.response(200, IncidentSchema)
+    def get(self, incident_id: int) -> Any:
+        current_actor()
+        return dispatch.get_live_incident(db.session, incident_id)
+
+
+@blp.route("/incidents/<int:incident_id>/proposal")
+class IncidentProposal(MethodView):
+    @blp.arguments(ProposalArgs, location="query")
+    @blp.response(200)
+    def post(self, args: dict[str, Any], incident_id: int) -> Any:
+        """Compute a proposal from live availability now (teams ranked by arrival time,
+        materials from the nearest depots, unmet needs, nearby hazard sources, plans)."""
+        incident = dispatch.get_live_incident(db.session, incident_id)
+        proposal = dispatch.propose(db.session, current_actor(), dispatch_context(), incident,
+                                    alternatives=args["alternatives"])
+        db.session.commit()
+        return proposal.body
+
+    @blp.response(200)
+    def get(self, incident_id: int) -> Any:
+        """The latest proposal made for the incident."""
+        current_actor()
+        dispatch.get_live_incident(db.session, incident_id)
+        proposal = db.session.scalar(select(Proposal).where(Proposal.incident_id == incident_id)
+                                     .order_by(Proposal.id.desc()).limit(1))
+        if proposal is None:
+            raise NotFound("no proposal yet: POST to this URL to compute one")
+        return {**proposal.body, "proposal_id": proposal.id}
+
+
+@blp.route("/incidents/<int:incident_id>/dispatch")
+class IncidentDispatch(MethodView):
+    @blp.arguments(ConfirmSchema)
+    @blp.response(201, IncidentSchema)
+    def post(self, data: dict[str, Any], incident_id: int) -> Any:
+        """Confirm teams and material lines, all or nothing (409 names what was taken)."""
+        incident = dispatch.get_live_incident(db.session, incident_id)
+        dispatch.confirm(
+            db.session, current_actor(), incident, proposal_id=data["proposal_id"],
+            teams=[dispatch.TeamPick(**t) for t in data["teams"]],
+            materials=[dispatch.MaterialPick(**m) for m in data["materials"]],
+            deviation_reason=data["deviation_reason"],
+        )
+        db.session.commit()
+        return db.session.get(Incident, incident_id), 201
+
+
+@blp.route("/incidents/<int:incident_id>/assignments/<int:assignment_id>/status")
+class AssignmentStatus(MethodView):
+    @blp.arguments(StatusSchema)
+    @blp.response(200, AssignmentSchema)
+    def post(self, data: dict[str, Any], incident_id: int, assignment_id: int) -> Any:
+        """Move a team on: on_scene, then returning, then available (released)."""
+        dispatch.get_live_incident(db.session, incident_id)
+        assignment = db.session.get(Assignment, assignment_id)
+        if assignment is None or assignment.incident_id != incident_id:
+            raise NotFound(f"assignment {assignment_id} not found on incident {incident_id}")
+        assignment = dispatch.advance(db.session, current_actor(), assignment, data["status"])
+        db.session.commit()
+        return assignment
+
+
+@blp.route("/incidents/<int:incident_id>/close")
+class IncidentClose(MethodView):
+    @blp.arguments(CloseSchema)
+    @blp.response(200, IncidentSchema)
+    def post(self, data: dict[str, Any], incident_id: int) -> Any:
+        """Close: release teams, return unused materials, record what was consumed."""
+        incident = dispatch.get_live_incident(db.session, incident_id)
+        consumed = {c["material_dispatch_id"]: c["consumed"] for c in data["consumed"]}
+        incident = dispatch.close_incident(db.session, current_actor(), incident,
+                                           reason=data["reason"], consumed=consumed)
+        db.session.commit()
+        return incident
+
+
+@blp.route("/dispatch/availability")
+class Availability(MethodView):
+    @blp.response(200)
+    def get(self) -> Any:
+        """Team availability with a version that changes whenever any status changes;
+        consoles poll it every few seconds."""
+        current_actor()
+        return dispatch.availability(db.session)
