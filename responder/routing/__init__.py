@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ._errors import (
     CacheError,
+    DownloadError,
     InvalidCoordinates,
     NoRoute,
     PointTooFarFromRoad,
@@ -20,13 +21,14 @@ from ._errors import (
 )
 from .cache import ensure_compiled, read_meta, write_compiled
 from .closures import Closures
-from .importer import ImportReport, read_road_graph
+from .importer import ImportReport, download_place, read_road_graph
 from .network import RoadNetwork, Route, Snap
 from .speeds import SpeedTable, load_speed_table
 
 __all__ = [
     "CacheError",
     "Closures",
+    "DownloadError",
     "ImportReport",
     "InvalidCoordinates",
     "NoRoute",
@@ -37,6 +39,7 @@ __all__ = [
     "SpeedTable",
     "UnknownEdge",
     "UnsupportedSource",
+    "download_place",
     "ensure_compiled",
     "load_speed_table",
     "read_meta",

@@ -43,3 +43,7 @@ class UnsupportedSource(ValueError):
 
 class CacheError(RuntimeError):
     """A compiled network cache is missing, incomplete or of an unknown format."""
+
+
+class DownloadError(RuntimeError):
+    """Downloading OpenStreetMap data failed (no internet, unknown place, server error)."""

@@ -20,7 +20,7 @@ from typing import Any
 import networkx as nx
 import osmnx as ox
 
-from ._errors import UnsupportedSource
+from ._errors import DownloadError, UnsupportedSource
 from .speeds import SpeedTable, load_speed_table
 
 Progress = Callable[[str, float], None]
@@ -235,3 +235,44 @@ def _add_speeds(graph: nx.MultiDiGraph, table: SpeedTable) -> None:
     hwy_speeds = {str(c): table.speed_for(str(c)) for c in classes}
     ox.routing.add_edge_speeds(graph, hwy_speeds=hwy_speeds, fallback=table.kph["default"])
     ox.routing.add_edge_travel_times(graph)
+
+
+def download_place(place: str, dest: str | Path, *, timeout_s: float = 60.0) -> Path:
+    """Download the drive network of a named place with osmnx and save it as GraphML.
+
+    Needs internet access (Nominatim to geocode, Overpass for the data). The graph is
+    saved unsimplified so that ``read_road_graph`` applies the same pipeline as for
+    OSM files.
+
+    Parameters
+    ----------
+    place : str
+        Place name, e.g. ``"Coquimbo, Chile"``.
+    dest : str or Path
+        GraphML file to write.
+    timeout_s : float
+        Network timeout per request.
+
+    Raises
+    ------
+    DownloadError
+        If the download fails for any reason (message says why).
+    """
+    if not place.strip():
+        raise ValueError("place must be a non-empty name")
+    dest = Path(dest)
+    saved = ox.settings.requests_timeout, ox.settings.use_cache
+    ox.settings.requests_timeout, ox.settings.use_cache = timeout_s, False
+    try:
+        graph = ox.graph_from_place(place, network_type="drive", simplify=False, retain_all=True)
+    except Exception as exc:  # osmnx raises many kinds; all mean "no data"
+        raise DownloadError(
+            f"could not download {place!r} from OpenStreetMap (this needs internet access "
+            f"to Nominatim and Overpass): {type(exc).__name__}: {exc}. "
+            "Download an .osm.pbf extract elsewhere and run `roads import PATH` instead."
+        ) from exc
+    finally:
+        ox.settings.requests_timeout, ox.settings.use_cache = saved
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    ox.save_graphml(graph, dest)
+    return dest
