@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from responder.commands import users
+from responder.commands import registry, users
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(users.users_cli)
+    app.cli.add_command(registry.registry_cli)

@@ -93,8 +93,9 @@ class RescueTeam(Located, Retirable, Timestamps, Base):
         self.specialty_rows.extend(TeamSpecialty(specialty=c) for c in sorted(wanted - have))
 
 
-class Material(Retirable, Base):
-    """A catalog entry: code, Chinese and English name, unit."""
+class Material(Retirable, Timestamps, Base):
+    """A catalog entry: code, Chinese and English name, unit.  Inventory lines take their
+    unit from here, so a quantity always means the same thing in every depot."""
 
     __tablename__ = "materials"
 

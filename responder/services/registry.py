@@ -44,6 +44,9 @@ class ResourceKind:
     scoped: bool = True
     #: Extra list filters: name -> function(value) returning a WHERE clause.
     filters: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    #: For kinds placed by another record (a hazard source by its enterprise): the owner
+    #: model and the foreign key to it; jurisdiction and bbox filters then apply to the owner.
+    placed_by: tuple[type[Any], Any] | None = None
 
 
 @dataclass
@@ -90,9 +93,10 @@ def _scope(
             explicit = data.get("jurisdiction_id")
             return jurisdictions.assign(session, lon, lat, explicit_id=explicit)
         return record.jurisdiction
-    return jurisdictions.get(
-        session, data.get("jurisdiction_id", getattr(record, "jurisdiction_id", None))
-    )
+    jurisdiction_id = data.get("jurisdiction_id", getattr(record, "jurisdiction_id", None))
+    if jurisdiction_id is None:
+        raise InvalidInput(f"a {kind.entity} needs a jurisdiction_id", field="jurisdiction_id")
+    return jurisdictions.get(session, jurisdiction_id)
 
 
 def _check_unique_name(session: Session, kind: ResourceKind, name: str, jurisdiction_id: int,
@@ -203,14 +207,19 @@ def list_query(kind: ResourceKind, query: ListQuery) -> Select[Any]:
     if query.q:
         pattern = f"%{query.q.strip()}%"
         stmt = stmt.where(or_(*(getattr(model, c).ilike(pattern) for c in kind.text_columns)))
-    if query.jurisdiction_path and hasattr(model, "jurisdiction_id"):
-        stmt = stmt.where(jurisdictions.subtree_filter(model.jurisdiction_id,
-                                                       query.jurisdiction_path))
-    if query.bbox and kind.located:
+    place, narrow = model, (lambda clause: clause)
+    if kind.placed_by is not None:
+        place, foreign_key = kind.placed_by
+        narrow = lambda clause: foreign_key.in_(select(place.id).where(clause))  # noqa: E731
+    if query.jurisdiction_path and hasattr(place, "jurisdiction_id"):
+        stmt = stmt.where(narrow(jurisdictions.subtree_filter(place.jurisdiction_id,
+                                                              query.jurisdiction_path)))
+    if query.bbox and hasattr(place, "lon"):
         min_lon, min_lat, max_lon, max_lat = query.bbox
         if min_lon > max_lon or min_lat > max_lat:
             raise InvalidInput("bbox must be min_lon,min_lat,max_lon,max_lat", field="bbox")
-        stmt = stmt.where(model.lon.between(min_lon, max_lon), model.lat.between(min_lat, max_lat))
+        stmt = stmt.where(narrow(place.lon.between(min_lon, max_lon)
+                                 & place.lat.between(min_lat, max_lat)))
     for name, value in query.extra.items():
         if value is not None and name in kind.filters:
             stmt = stmt.where(kind.filters[name](value))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import String, cast, exists, or_, select
 from sqlalchemy.orm import Session
 
 from responder.errors import Conflict, InvalidInput
@@ -13,6 +13,7 @@ from responder.models import (
     Enterprise,
     Expert,
     HazardSource,
+    InventoryLine,
     Jurisdiction,
     Material,
     RescueBase,
@@ -89,6 +90,35 @@ def _material_rules(session: Session, data: dict[str, Any], record: Any) -> None
         raise Conflict(f"material code '{code}' already exists", field="code")
 
 
+def _expert_rules(_session: Session, data: dict[str, Any], _record: Any) -> None:
+    if "specialties" in data and not data["specialties"]:
+        raise InvalidInput("an expert needs at least one specialty", field="specialties")
+
+
+def _json_list_has_any(column: Any) -> Any:
+    """Filter on a JSON list of codes (portable: matches the quoted code in the JSON text)."""
+
+    def clause(codes: list[str]) -> Any:
+        return or_(*(cast(column, String).like(f'%"{code}"%') for code in codes))
+
+    return clause
+
+
+def _holds_material(codes: list[str]) -> Any:
+    """Depots holding a positive stock of any of the material codes."""
+    return exists().where(
+        InventoryLine.depot_id == Depot.id,
+        InventoryLine.quantity > 0,
+        InventoryLine.material_id.in_(select(Material.id).where(Material.code.in_(codes))),
+    )
+
+
+def _has_hazard_source(wanted: bool) -> Any:
+    clause = exists().where(HazardSource.enterprise_id == Enterprise.id,
+                            HazardSource.retired_at.is_(None))
+    return clause if wanted else ~clause
+
+
 def _any_specialty(model: type[Any]) -> Any:
     def clause(codes: list[str]) -> Any:
         return exists().where(TeamSpecialty.team_id == model.id,
@@ -111,15 +141,39 @@ TEAMS = ResourceKind(
     },
 )
 BASES = ResourceKind(entity="base", model=RescueBase, text_columns=("name", "address"),
-                     filters={"level": lambda v: RescueBase.level.in_(v)})
-DEPOTS = ResourceKind(entity="depot", model=Depot, validate=_depot_rules,
-                      text_columns=("name", "operator", "address"),
-                      filters={"level": lambda v: Depot.level.in_(v)})
-MATERIALS = ResourceKind(entity="material", model=Material, located=False, unique_name=False,
-                         validate=_material_rules, text_columns=("code", "name_zh", "name_en"),
-                         permission="catalog.write", scoped=False)
-EXPERTS = ResourceKind(entity="expert", model=Expert, located=False, unique_name=False,
-                       text_columns=("name", "organization", "title"))
+                     filters={"level": lambda v: RescueBase.level.in_(v),
+                              "specialty": _json_list_has_any(RescueBase.specialties)})
+DEPOTS = ResourceKind(
+    entity="depot",
+    model=Depot,
+    validate=_depot_rules,
+    text_columns=("name", "operator", "address"),
+    filters={
+        "level": lambda v: Depot.level.in_(v),
+        "base_id": lambda v: Depot.base_id == v,
+        "material": _holds_material,
+    },
+)
+MATERIALS = ResourceKind(
+    entity="material",
+    model=Material,
+    located=False,
+    unique_name=False,
+    validate=_material_rules,
+    text_columns=("code", "name_zh", "name_en"),
+    permission="catalog.write",
+    scoped=False,
+    filters={"category": lambda v: Material.category.in_(v)},
+)
+EXPERTS = ResourceKind(
+    entity="expert",
+    model=Expert,
+    located=False,
+    unique_name=False,
+    validate=_expert_rules,
+    text_columns=("name", "organization", "title"),
+    filters={"specialty": _json_list_has_any(Expert.specialties)},
+)
 ENTERPRISES = ResourceKind(
     entity="enterprise",
     model=Enterprise,
@@ -129,13 +183,8 @@ ENTERPRISES = ResourceKind(
     text_columns=("name", "credit_code", "address"),
     filters={
         "industry": lambda v: Enterprise.industry.in_(v),
-        "scale": lambda v: Enterprise.scale == v,
-        "has_hazard_source": lambda v: (
-            exists().where(HazardSource.enterprise_id == Enterprise.id,
-                           HazardSource.retired_at.is_(None))
-            if v else ~exists().where(HazardSource.enterprise_id == Enterprise.id,
-                                      HazardSource.retired_at.is_(None))
-        ),
+        "scale": lambda v: Enterprise.scale.in_(v),
+        "has_hazard_source": _has_hazard_source,
     },
 )
 HAZARD_SOURCES = ResourceKind(
@@ -146,9 +195,16 @@ HAZARD_SOURCES = ResourceKind(
     unique_name=False,
     validate=_hazard_rules,
     scope_of=_hazard_scope,
+    placed_by=(Enterprise, HazardSource.enterprise_id),
     filters={
-        "grade": lambda v: HazardSource.grade.in_(v),
+        "grade": lambda v: HazardSource.grade.in_([int(g) for g in v]),
         "enterprise_id": lambda v: HazardSource.enterprise_id == v,
-        "monitored": lambda v: HazardSource.monitored.is_(v),
+        "monitored": lambda v: HazardSource.monitored == v,
     },
 )
+
+#: Every kind by its entity name (imports, exports and pages look kinds up here).
+KINDS: dict[str, ResourceKind] = {
+    kind.entity: kind
+    for kind in (TEAMS, BASES, DEPOTS, MATERIALS, EXPERTS, ENTERPRISES, HAZARD_SOURCES)
+}

@@ -12,7 +12,18 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from flask_smorest import Api
 
-from responder.http.api import accounts, audit, jurisdictions, teams
+from responder.http.api import (
+    accounts,
+    audit,
+    depots,
+    enterprises,
+    experts,
+    exports,
+    imports,
+    jurisdictions,
+    materials,
+    teams,
+)
 
 
 class ResponderApi(Api):
@@ -22,7 +33,10 @@ class ResponderApi(Api):
         pass
 
 
-BLUEPRINTS = [accounts.blp, jurisdictions.blp, teams.blp, audit.blp]
+BLUEPRINTS = [
+    accounts.blp, jurisdictions.blp, teams.blp, depots.blp, materials.blp, experts.blp,
+    enterprises.blp, imports.blp, exports.blp, audit.blp,
+]
 
 
 def _schema_name(schema: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask import current_app
@@ -41,8 +42,10 @@ def list_query(args: dict[str, Any], extra_keys: tuple[str, ...] = ()) -> ListQu
     )
 
 
+@cache
 def page_schema(item_schema: type[Schema]) -> type[Schema]:
-    """A response schema ``{items, total, page, per_page}`` around ``item_schema``."""
+    """A response schema ``{items, total, page, per_page}`` around ``item_schema`` (one class
+    per item schema, so routes sharing it share one OpenAPI component)."""
     return Schema.from_dict(
         {
             "items": fields.List(fields.Nested(item_schema)),

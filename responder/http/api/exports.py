@@ -1,0 +1,133 @@
+"""Export: ``GET /api/v1/exports/{kind}.{csv|xlsx|geojson}``, with the list filters.
+
+CSV (UTF-8 with a BOM, so Excel shows Chinese) and XLSX carry the import columns plus
+export-only ones, so an exported file imports again unchanged.  Depots are flattened to one
+row per inventory line; GeoJSON has one Point feature per record (depots carry their lines
+as an ``inventory`` list; hazard sources sit at their enterprise; experts have no geometry).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from responder.http.api.common import list_query
+from responder.http.api.depots import DepotArgs
+from responder.http.api.enterprises import EnterpriseArgs, HazardSourceArgs
+from responder.http.api.experts import ExpertArgs
+from responder.http.api.sheets import SHEETS, Sheet, export_headers, export_rows
+from responder.http.api.teams import BaseArgs, TeamArgs
+from responder.http.auth import current_actor
+from responder.models import db
+from responder.services import registry
+
+blp = Blueprint(
+    "exports",
+    __name__,
+    url_prefix="/api/v1/exports",
+    description="Export registry lists as CSV, XLSX or GeoJSON",
+)
+
+FILTERS = {
+    "teams": TeamArgs,
+    "bases": BaseArgs,
+    "depots": DepotArgs,
+    "enterprises": EnterpriseArgs,
+    "hazard_sources": HazardSourceArgs,
+    "experts": ExpertArgs,
+}
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+}
+
+
+def _csv(headers: list[str], rows: Iterator[dict[str, Any]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=headers, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx(sheet: Sheet, headers: list[str], rows: Iterator[dict[str, Any]]) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet.name)
+    worksheet.append(headers)
+    for row in rows:
+        worksheet.append([row.get(name, "") for name in headers])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _geojson(sheet: Sheet, rows: Iterator[dict[str, Any]]) -> bytes:
+    features: dict[Any, dict[str, Any]] = {}
+    line_keys = (
+        "material_code",
+        "material_name_zh",
+        "unit",
+        "quantity",
+        "expiry_date",
+        "line_id",
+        "line_updated_at",
+        "line_verified_at",
+    )
+    for row in rows:
+        line = {key: row.pop(key) for key in line_keys if key in row}
+        feature = features.get(row["id"])
+        if feature is None:
+            point = row.get("lon") not in (None, "") and row.get("lat") not in (None, "")
+            geometry = {"type": "Point", "coordinates": [row["lon"], row["lat"]]} if point else None
+            feature = {"type": "Feature", "id": row["id"], "geometry": geometry, "properties": row}
+            if sheet.name == "depots":
+                row["inventory"] = []
+            features[row["id"]] = feature
+        if sheet.name == "depots" and line.get("line_id"):
+            feature["properties"]["inventory"].append(line)
+    collection = {"type": "FeatureCollection", "features": list(features.values())}
+    return json.dumps(collection, ensure_ascii=False, default=str).encode("utf-8")
+
+
+def _add_export_route(name: str) -> None:
+    sheet = SHEETS[name]
+    args_schema = FILTERS[name]
+
+    class Export(MethodView):
+        @blp.arguments(args_schema, location="query")
+        @blp.response(200)
+        def get(self, args: dict[str, Any], fmt: str) -> Any:
+            """Every record matching the list endpoint's filters (no paging)."""
+            current_actor()
+            stmt = registry.list_query(sheet.kind, list_query(args, tuple(sheet.kind.filters)))
+            rows = export_rows(db.session, sheet, stmt)
+            if fmt == "csv":
+                body = _csv(export_headers(sheet), rows)
+            elif fmt == "xlsx":
+                body = _xlsx(sheet, export_headers(sheet), rows)
+            else:
+                body = _geojson(sheet, rows)
+            filename = f"{name}-{date.today().isoformat()}.{fmt}"
+            return Response(
+                body,
+                mimetype=MEDIA_TYPES[fmt],
+                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            )
+
+    Export.__name__ = f"Export{name.title().replace('_', '')}"
+    blp.route(f"/{name}.<any(csv, xlsx, geojson):fmt>", endpoint=f"export_{name}")(Export)
+
+
+for _name in FILTERS:
+    _add_export_route(_name)

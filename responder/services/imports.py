@@ -1,0 +1,274 @@
+"""Bulk import of registry records from CSV or XLSX files, all or nothing.
+
+Two steps, both independent of HTTP:
+
+1. :func:`read_table` turns the uploaded bytes into :class:`Row` objects: the format is told
+   by the content (XLSX is a ZIP holding ``xl/workbook.xml``; CSV is UTF-8 text, with or
+   without a BOM), never by the file name.  Header cells are mapped to field names through
+   the caller's alias table (so ``经度`` and ``lon`` both mean ``lon``).
+2. :func:`import_rows` feeds every row to a *row loader* — supplied by the caller, because
+   the loader validates with the same request schema as the API and services must not import
+   HTTP schemas — inside one transaction.  Every row is checked even after a failure, so the
+   report lists every problem as ``{row, column, message}`` (rows numbered as a spreadsheet
+   shows them, header = row 1; columns named as the file names them).  Any problem: nothing
+   is stored and :class:`ImportRejected` carries the report.  The caller commits on success.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from responder.errors import DomainError, InvalidInput
+from responder.services import audit
+from responder.services.actors import Actor
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls / .doc
+
+
+class UnsupportedFile(DomainError):
+    """The upload is neither UTF-8 CSV text nor an XLSX workbook."""
+
+    status = 415
+    code = "unsupported_file"
+
+
+class ImportRejected(InvalidInput):
+    """At least one row is bad; ``details`` is the full list of ``{row, column, message}``."""
+
+    code = "import_rejected"
+
+
+class RowInvalid(Exception):
+    """Raised by a row loader: several ``(field, message)`` problems in one row."""
+
+    def __init__(self, problems: list[tuple[str | None, str]]) -> None:
+        super().__init__("; ".join(message for _field, message in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: ``number`` as the file shows it; ``values`` maps field names to the
+    non-empty cell texts; ``headers`` maps field names to the header written in the file."""
+
+    number: int
+    values: dict[str, str]
+    headers: Mapping[str, str]
+
+    def column(self, field_name: str | None) -> str | None:
+        """The header the user wrote for ``field_name`` (its first dotted part)."""
+        if field_name is None:
+            return None
+        return self.headers.get(field_name.split(".")[0], field_name)
+
+
+@dataclass
+class Table:
+    headers: dict[str, str]  # field name -> header as written
+    rows: list[Row]
+
+
+@dataclass
+class ImportReport:
+    rows: int
+    created: dict[str, int] = field(default_factory=dict)
+
+
+#: A row loader validates one row and stores it in ``session`` (flushed, not committed),
+#: returning what it created (entity names, repeated per record).  It raises
+#: :class:`RowInvalid` or a :class:`DomainError` naming a field.
+RowLoader = Callable[[Session, Actor, Row], Iterable[str]]
+
+
+def normalize_header(text: str) -> str:
+    """Header matching ignores case, spaces, a BOM and full-width brackets."""
+    text = text.replace("\ufeff", "").replace("（", "(").replace("）", ")")
+    return "".join(text.split()).lower()
+
+
+def cell_text(value: Any) -> str:
+    """A cell value as the text a user would type (numbers without a spurious ``.0``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_table(data: bytes, *, aliases: Mapping[str, str], ignored: Collection[str] = ()) -> Table:
+    """Parse an uploaded CSV or XLSX file into rows of field-name -> text.
+
+    ``aliases`` maps normalized header texts (see :func:`normalize_header`) to field names;
+    headers in ``ignored`` (export-only columns such as ``id`` or ``updated_at``) are read
+    and dropped.  Unknown or repeated headers are reported as errors on row 1.
+    """
+    grid = _read_xlsx(data) if data.startswith(XLSX_MAGIC) else _read_csv(data)
+    numbered = [(n, cells) for n, cells in grid if any(cells)]
+    if not numbered:
+        raise InvalidInput("the file is empty", field="file")
+    header_number, header_cells = numbered[0]
+    positions, headers, problems = _map_headers(header_number, header_cells, aliases, ignored)
+    if problems:
+        raise ImportRejected(
+            f"{len(problems)} problem(s) in the header row; nothing was imported",
+            field="file",
+            details=problems,
+        )
+    rows = []
+    for number, cells in numbered[1:]:
+        values = {name: cells[i] for i, name in positions.items() if i < len(cells) and cells[i]}
+        if values:
+            rows.append(Row(number=number, values=values, headers=headers))
+    if not rows:
+        raise InvalidInput("the file has a header but no data rows", field="file")
+    return Table(headers=headers, rows=rows)
+
+
+def _map_headers(
+    number: int, cells: list[str], aliases: Mapping[str, str], ignored: Collection[str]
+) -> tuple[dict[int, str], dict[str, str], list[dict[str, Any]]]:
+    positions: dict[int, str] = {}
+    headers: dict[str, str] = {}
+    problems: list[dict[str, Any]] = []
+    for index, text in enumerate(cells):
+        if not text:
+            continue
+        key = normalize_header(text)
+        if key in ignored:
+            continue
+        name = aliases.get(key)
+        if name is None:
+            problems.append({"row": number, "column": text, "message": "unknown column"})
+        elif name in headers:
+            problems.append(
+                {"row": number, "column": text, "message": f"repeats column {headers[name]!r}"}
+            )
+        else:
+            positions[index] = name
+            headers[name] = text
+    return positions, headers, problems
+
+
+def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
+    if data.startswith(OLE_MAGIC):
+        raise UnsupportedFile(
+            "legacy .xls files are not supported; save as .xlsx or CSV UTF-8", field="file"
+        )
+    if b"\x00" in data[:8192]:
+        raise UnsupportedFile("the file is neither CSV text nor an XLSX workbook", field="file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnsupportedFile(
+            "CSV must be UTF-8 text (in Excel: Save As 'CSV UTF-8'); byte "
+            f"{exc.start} is not UTF-8",
+            field="file",
+        ) from exc
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return [(n, [c.strip() for c in cells]) for n, cells in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise InvalidInput(f"the CSV text is malformed: {exc}", field="file") from exc
+
+
+def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+    import openpyxl  # imported here: only XLSX uploads pay for it
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise UnsupportedFile("the file looks like a ZIP but is damaged", field="file") from exc
+    if "xl/workbook.xml" not in names:
+        raise UnsupportedFile("the ZIP file is not an XLSX workbook", field="file")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about styles it does not read
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds on damaged workbooks
+            raise UnsupportedFile(f"the XLSX workbook cannot be read: {exc}", field="file") from exc
+        try:
+            sheet = workbook.worksheets[0]
+            return [
+                (n, [cell_text(v) for v in values])
+                for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            ]
+        finally:
+            workbook.close()
+
+
+def import_rows(
+    session: Session,
+    actor: Actor,
+    entity: str,
+    table: Table,
+    load_row: RowLoader,
+    *,
+    source: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Load every row with ``load_row`` in the session's transaction, all or nothing.
+
+    Returns the counts of created records by entity (and audits the import as a whole, next
+    to the per-record entries the loader's services write).  On any problem the session is
+    rolled back and :class:`ImportRejected` lists every problem.  ``progress(n)`` is called
+    after each row.
+    """
+    problems: list[dict[str, Any]] = []
+    created: Counter[str] = Counter()
+    for row in table.rows:
+        try:
+            created.update(load_row(session, actor, row))
+        except RowInvalid as error:
+            problems.extend(_problem(row, name, message) for name, message in error.problems)
+        except DomainError as error:
+            problems.append(_problem(row, error.field, error.message))
+        except IntegrityError as error:  # a rule the services missed; the transaction is lost
+            session.rollback()
+            problems.append(_problem(row, None, f"rejected by the database: {error.orig}"))
+            problems.append(_problem(row, None, "later rows were not checked"))
+            break
+        if progress is not None:
+            progress(1)
+    if problems:
+        session.rollback()
+        bad_rows = len({p["row"] for p in problems})
+        raise ImportRejected(
+            f"{bad_rows} of {len(table.rows)} rows have problems; nothing was imported",
+            field="file",
+            details=problems,
+        )
+    audit.record(
+        session,
+        actor,
+        "import",
+        entity,
+        None,
+        after={"rows": len(table.rows), "created": dict(created)},
+        note=source,
+    )
+    return ImportReport(rows=len(table.rows), created=dict(created))
+
+
+def _problem(row: Row, field_name: str | None, message: str) -> dict[str, Any]:
+    return {"row": row.number, "column": row.column(field_name), "message": message}
