@@ -11,6 +11,7 @@ from sqlalchemy import select
 from responder.errors import DomainError
 from responder.http.api.sheets import SHEETS, loader_for
 from responder.models import User, db
+from responder.models.base import begin_write
 from responder.services import accounts, imports
 from responder.services.actors import SYSTEM, Actor
 
@@ -47,6 +48,7 @@ def import_command(kind: str, file: Path, username: str | None) -> None:
         table = imports.read_table(
             file.read_bytes(), aliases=sheet.aliases(), ignored=sheet.ignored()
         )
+        begin_write(db.session)
         with click.progressbar(length=len(table.rows), label=f"importing {kind}") as bar:
             report = imports.import_rows(
                 db.session,

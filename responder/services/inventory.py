@@ -7,9 +7,9 @@ Two layers:
   quantity + :delta >= 0``: the database decides, so two clerks (or two dispatchers) can
   never both draw the last of a stock and drive it negative, on SQLite or PostgreSQL.  They
   neither check permissions nor audit; their caller (dispatch, :func:`adjust`) does both.
-  Call them as the *first* statement of a write transaction on SQLite (see
-  :func:`responder.models.base.begin_write` where available) so the write lock is taken
-  before any read snapshot exists.
+  On SQLite call them inside a write transaction started with
+  :func:`responder.models.base.begin_write` (``BEGIN IMMEDIATE``), so concurrent writers
+  queue on the lock instead of failing when a read snapshot is upgraded.
 * **Clerk operations** — :func:`add_line`, :func:`update_line`, :func:`remove_line`,
   :func:`adjust`: permission and jurisdiction checks, validation, audit.
 
@@ -199,10 +199,10 @@ def adjust(
     """Change line ``line_id`` of depot ``depot_id`` by ``delta`` (signed), atomically and
     audited with the reason.
 
-    The conditional UPDATE is the first statement, so on SQLite it takes the write lock
-    before any read snapshot exists and concurrent adjustments queue instead of failing
-    (call it with no transaction open, or after ``begin_write``).  The permission and scope
-    checks follow; if they fail the caller's rollback undoes the change.  One that would take
+    The conditional UPDATE is the first statement, so even without ``begin_write`` it takes
+    SQLite's write lock before any read snapshot exists (call it with no transaction open or
+    after ``begin_write``).  The permission and scope checks follow; if they fail the
+    caller's rollback undoes the change.  One that would take
     the stock below zero changes nothing and raises :class:`Conflict` naming ``delta``.
     The audit entry records the quantity just before and after *this* change, even when
     others ran concurrently.

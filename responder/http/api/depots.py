@@ -15,6 +15,7 @@ from responder.http.api.crud import add_crud_routes
 from responder.http.api.teams import Registered
 from responder.http.auth import current_actor
 from responder.models import InventoryLine, db
+from responder.models.base import begin_write
 from responder.services import inventory, registry
 from responder.services.resources import DEPOTS
 from responder.vocabulary import TEAM_LEVELS
@@ -141,7 +142,7 @@ class Adjust(MethodView):
         concurrent removals can never both take the last units.
         """
         actor = current_actor()
-        db.session.commit()  # end the read transaction: the UPDATE must come first (SQLite)
+        begin_write(db.session)  # the conditional UPDATE must not upgrade a read (SQLite)
         line: InventoryLine = inventory.adjust(
             db.session, actor, depot_id, line_id, data["delta"], reason=data["reason"]
         )

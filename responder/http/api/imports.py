@@ -19,6 +19,7 @@ from responder.errors import DomainError
 from responder.http.api.sheets import SHEETS, loader_for, sheet_for
 from responder.http.auth import current_actor
 from responder.models import db
+from responder.models.base import begin_write
 from responder.services import imports
 
 blp = Blueprint(
@@ -75,6 +76,7 @@ class Import(MethodView):
         actor.require(sheet.kind.permission)
         upload = files["file"]
         table = imports.read_table(upload.read(), aliases=sheet.aliases(), ignored=sheet.ignored())
+        begin_write(db.session)  # one writer at a time: reads then writes must not collide
         report = imports.import_rows(
             db.session,
             actor,
