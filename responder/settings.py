@@ -57,7 +57,11 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any], str]] = {
         _path,
         "Where uploaded plan documents are stored, by content hash.",
     ),
-    "MAX_DOCUMENT_MB": (10, int, "Largest accepted plan document (PDF, DOCX, PNG, JPEG), MiB."),
+    "MAX_DOCUMENT_MB": (
+        10.0,
+        float,
+        "Largest accepted plan document (PDF, DOCX, PNG, JPEG), in MiB (fractions allowed).",
+    ),
     "TIMEZONE": (
         "Asia/Shanghai",
         str,

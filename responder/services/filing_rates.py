@@ -41,7 +41,12 @@ from responder.models import Enterprise, HazardSource, Jurisdiction, Plan
 from responder.rules import Rules
 from responder.services import jurisdictions
 from responder.services.actors import Actor
-from responder.services.workdays import add_months, filing_deadline, month_ends
+from responder.services.workdays import (
+    add_months,
+    filing_deadline,
+    last_start_overdue,
+    month_ends,
+)
 
 GROUPINGS = ("industry", "jurisdiction", "grade")
 NO_GRADE = "none"
@@ -371,14 +376,14 @@ def _drill_months(rules: Rules) -> int:
 
 def _overdue(column: Any, cycle_months: Callable[[Rules], int]) -> ListQuery:
     """Valid plans of high-risk enterprises whose cycle (from ``column``, else from
-    publication) ended before the day: base + months < day  ⇔  base < day − months."""
+    publication) ended before the day (see :func:`last_start_overdue`)."""
 
     def build(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
         base = func.coalesce(column, Plan.published_on)
         return (
             _valid_enterprise_plans(day, rules, root)
             .where(Enterprise.industry.in_(sorted(rules.high_risk_industries)))
-            .where(base < add_months(day, -cycle_months(rules)))
+            .where(base <= last_start_overdue(day, cycle_months(rules)))
             .order_by(base, Plan.id)
         )
 

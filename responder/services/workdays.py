@@ -8,7 +8,8 @@ make-up workdays (调休: a weekend day worked instead of a holiday).  Both list
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from responder.rules import Rules
 
@@ -56,6 +57,20 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
+def last_start_overdue(day: date, months: int) -> date:
+    """The latest start date whose cycle of ``months`` ended before ``day``.
+
+    A cycle that started on ``start`` is due ``add_months(start, months)``; it is overdue on
+    ``day`` exactly when ``start <= last_start_overdue(day, months)`` (due dates never go
+    down as the start moves later, so one cutoff serves an indexed SQL comparison).
+    Clamping makes ``add_months(day, -months)`` alone wrong near month ends.
+    """
+    start = add_months(day, -months) + timedelta(days=3)
+    while add_months(start, months) >= day:
+        start -= timedelta(days=1)
+    return start
+
+
 def month_end(year: int, month: int) -> date:
     """The last day of a month."""
     return date(year, month, calendar.monthrange(year, month)[1])
@@ -69,3 +84,8 @@ def month_ends(first: date, last: date) -> list[date]:
         ends.append(month_end(year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return ends
+
+
+def today_in(zone: str) -> date:
+    """Today's calendar date in the time zone named ``zone`` (e.g. ``Asia/Shanghai``)."""
+    return datetime.now(ZoneInfo(zone)).date()

@@ -19,9 +19,11 @@ from responder.http.api import (
     enterprises,
     experts,
     exports,
+    filing,
     imports,
     jurisdictions,
     materials,
+    plans,
     teams,
 )
 
@@ -35,7 +37,7 @@ class ResponderApi(Api):
 
 BLUEPRINTS = [
     accounts.blp, jurisdictions.blp, teams.blp, depots.blp, materials.blp, experts.blp,
-    enterprises.blp, imports.blp, exports.blp, audit.blp,
+    enterprises.blp, imports.blp, exports.blp, audit.blp, plans.blp, filing.blp,
 ]
 
 
