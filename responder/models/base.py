@@ -73,6 +73,5 @@ def begin_write(session: Session) -> None:
     IMMEDIATE`` so concurrent writers wait for each other (busy timeout) rather than fail.
     PostgreSQL needs nothing special: conditional UPDATEs lock the rows they change.
     """
-    if session.in_transaction():
-        session.commit()
+    session.commit()  # a no-op when nothing is open
     session.connection(execution_options={"sqlite_immediate": True})

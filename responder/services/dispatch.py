@@ -573,7 +573,6 @@ def propose(
     proposal = Proposal(incident_id=incident.id, created_by=actor.user_id, body=body)
     session.add(proposal)
     session.flush()
-    body["proposal_id"] = proposal.id
     return proposal
 
 

@@ -40,8 +40,26 @@ def _team_rules(session: Session, data: dict[str, Any], record: Any) -> None:
         data.setdefault("lat", base.lat)
     if record is None and ("lon" not in data or "lat" not in data):
         raise InvalidInput("a team needs a location (lon, lat) or a base_id", field="lon")
+    _check_status_change(data, record)
     if "specialties" in data and not data["specialties"]:
         raise InvalidInput("a team needs at least one specialty", field="specialties")
+
+
+#: Statuses owned by dispatch: a team enters and leaves them only through an incident.
+DISPATCH_STATUSES = frozenset({"dispatched", "on_scene", "returning"})
+
+
+def _check_status_change(data: dict[str, Any], record: Any) -> None:
+    new = data.get("status")
+    old = record.status if record is not None else None
+    if new is None or new == old:
+        return
+    if new in DISPATCH_STATUSES or old in DISPATCH_STATUSES:
+        raise Conflict(
+            f"a team moves into or out of '{new if new in DISPATCH_STATUSES else old}' only "
+            "through its incident (dispatch, status, close)",
+            field="status",
+        )
 
 
 def _team_apply(_session: Session, data: dict[str, Any], record: RescueTeam) -> None:

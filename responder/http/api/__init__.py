@@ -16,6 +16,7 @@ from responder.http.api import (
     accounts,
     audit,
     depots,
+    dispatch,
     enterprises,
     experts,
     exports,
@@ -23,7 +24,9 @@ from responder.http.api import (
     imports,
     jurisdictions,
     materials,
+    matrix,
     plans,
+    roads,
     teams,
 )
 
@@ -37,7 +40,8 @@ class ResponderApi(Api):
 
 BLUEPRINTS = [
     accounts.blp, jurisdictions.blp, teams.blp, depots.blp, materials.blp, experts.blp,
-    enterprises.blp, imports.blp, exports.blp, audit.blp, plans.blp, filing.blp,
+    enterprises.blp, imports.blp, exports.blp, audit.blp,
+    dispatch.blp, matrix.blp, roads.blp, plans.blp, filing.blp,
 ]
 
 

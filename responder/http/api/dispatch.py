@@ -181,7 +181,7 @@ class IncidentProposal(MethodView):
         proposal = dispatch.propose(db.session, current_actor(), dispatch_context(), incident,
                                     alternatives=args["alternatives"])
         db.session.commit()
-        return proposal.body
+        return {**proposal.body, "proposal_id": proposal.id}
 
     @blp.response(200)
     def get(self, incident_id: int) -> Any:
