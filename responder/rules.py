@@ -30,6 +30,8 @@ class Rules:
     holidays: frozenset[date] = field(default_factory=frozenset)
     workdays: frozenset[date] = field(default_factory=frozenset)
     counted_plan_types: frozenset[str] = frozenset({"comprehensive", "special", "on_site"})
+    #: Days after which a registry record not re-verified by its owner counts as stale.
+    stale_after_days: int = 90
 
     def mobilization_for(self, kind: str) -> float:
         """Default mobilization minutes for a team kind."""
@@ -70,4 +72,5 @@ def load_rules(path: str | Path | None = None) -> Rules:
         holidays=frozenset(date.fromisoformat(d) for d in filing.get("holidays", [])),
         workdays=frozenset(date.fromisoformat(d) for d in filing.get("workdays", [])),
         counted_plan_types=frozenset(filing["counted_plan_types"]),
+        stale_after_days=int(data.get("registry", {}).get("stale_after_days", 90)),
     )

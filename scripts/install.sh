@@ -21,7 +21,8 @@ apt_install() {
 }
 
 if [ $dev -eq 1 ]; then
-  apt_install chromium postgresql
+  # CJK font so headless Chromium renders Chinese pages (browser tests, screenshots)
+  apt_install chromium postgresql fonts-wqy-microhei
 fi
 
 if [ ! -x .venv/bin/python ]; then
@@ -37,4 +38,7 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 # UI translations (English); Chinese is the source language of the pages.
-pybabel compile -q -d responder/translations 2>/dev/null || true
+pybabel compile -q -d responder/translations
+# Map JavaScript/CSS (Leaflet & co.) are committed under responder/static/vendor/; this only
+# re-fetches them from npm if some are missing (see responder/mapping/assets.py).
+python scripts/vendor_assets.py

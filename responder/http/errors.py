@@ -68,7 +68,7 @@ def init_app(app: Flask) -> None:
         if not wants_json():
             from responder.http.pages.errors import render_error
 
-            return render_error(error.status, error.message)
+            return render_error(error.status, error.message, error.field)
         return error_response(error.status, error.code, error.message, error.field, error.details)
 
     @app.errorhandler(HTTPException)

@@ -1,11 +1,15 @@
-"""HTML pages: sign-in, the registry, dispatch console, filing dashboard, drills."""
+"""HTML pages: sign-in, the registry, the audit log (dispatch console, filing dashboard and
+drills register their blueprints here too)."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from responder.http.pages import auth_pages
+from responder.http.pages import audit, auth_pages, display, registry
 
 
 def init_app(app: Flask) -> None:
+    display.init_app(app)
     app.register_blueprint(auth_pages.bp)
+    app.register_blueprint(registry.bp)
+    app.register_blueprint(audit.bp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
 from responder.models import db
@@ -26,12 +27,15 @@ def login() -> Any:
             db.session, request.form.get("username", ""), request.form.get("password", "")
         )
         if user is None:
-            flash("用户名或密码错误 / Wrong username or password", "error")
+            flash(_("用户名或密码错误"), "error")
             return render_template("login.html"), 401
         login_user(user)
         target = request.args.get("next", "")
-        return redirect(target if target.startswith("/") and not target.startswith("//")
-                        else url_for("pages.index"))
+        return redirect(
+            target
+            if target.startswith("/") and not target.startswith("//")
+            else url_for("pages.index")
+        )
     return render_template("login.html")
 
 

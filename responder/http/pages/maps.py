@@ -1,0 +1,89 @@
+"""Maps for pages: the Folium base with this app's settings, our road layer when the
+routing engine has loaded one, and embedding in a template.
+
+This is the seam every page map goes through (registry lists, incident pages, the operator
+console), so tiles, offline assets and the road layer are decided in one place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import folium
+from flask import current_app, url_for
+from markupsafe import Markup
+
+from responder import mapping
+from responder.mapping import Bounds, MapPoint, MarkerStyle
+from responder.models import Jurisdiction
+
+
+def new_map(bounds: Bounds | None = None, center: tuple[float, float] | None = None) -> folium.Map:
+    """A base map honouring TILE_URL (unset: no internet tiles), with the road layer."""
+    config = current_app.config
+    fmap = mapping.base_map(
+        bounds,
+        center,
+        tile_url=config.get("TILE_URL"),
+        attribution=config.get("TILE_ATTRIBUTION", ""),
+    )
+    network = current_app.extensions.get("responder.roads")
+    if network is not None:
+        from responder.mapping import roads  # written with the routing engine
+
+        roads.add_road_layer(fmap, network, bbox=_padded(bounds) if bounds else None)
+    return fmap
+
+
+def _padded(bounds: Bounds, margin_deg: float = 0.02) -> Bounds:
+    """The bbox grown by ``margin_deg`` so roads continue past the outermost records."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+    return (min_lon - margin_deg, min_lat - margin_deg, max_lon + margin_deg, max_lat + margin_deg)
+
+
+def embed(fmap: folium.Map, *, height: str = "460px", title: str = "") -> Markup:
+    """The map as an ``<iframe srcdoc>`` whose scripts come from our static folder."""
+    assets = url_for("static", filename="vendor/")
+    return Markup(mapping.embed(fmap, assets_url=assets, height=height, title=title))
+
+
+def boundary_areas(nodes: Iterable[Jurisdiction]) -> list[tuple[str, Mapping[str, Any]]]:
+    """(name, geometry) of the jurisdictions that have a boundary."""
+    return [(node.name, json.loads(node.boundary)) for node in nodes if node.boundary]
+
+
+def area_bounds(nodes: Iterable[Jurisdiction]) -> Bounds | None:
+    """The bbox around the given jurisdictions' boundaries (None if none has one)."""
+    boxes = [(n.min_lon, n.min_lat, n.max_lon, n.max_lat) for n in nodes if n.min_lon is not None]
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def records_map(
+    points: list[MapPoint],
+    *,
+    areas: Iterable[Jurisdiction] = (),
+    legend: Iterable[tuple[str, MarkerStyle]] = (),
+    legend_title: str = "",
+    layer: str = "records",
+    title: str = "",
+    height: str = "460px",
+) -> Markup:
+    """A framed map of ``points`` over the outlines of ``areas``, with a legend."""
+    areas = list(areas)
+    bounds = mapping.points_bounds([(p.lon, p.lat) for p in points]) or area_bounds(areas)
+    fmap = new_map(bounds)
+    mapping.add_boundaries(fmap, boundary_areas(areas))
+    mapping.add_markers(fmap, points, layer=layer)
+    legend = list(legend)
+    if legend:
+        mapping.add_legend(fmap, legend, title=legend_title)
+    return embed(fmap, height=height, title=title)

@@ -1,0 +1,98 @@
+"""The base of every map: framing, optional tiles, and rendering with local assets.
+
+Without a tile URL the map has no internet tiles at all (``tiles=None``) and a light
+background; our own layers (jurisdiction boundaries, the road layer) give the context.
+Maps are rendered as full HTML documents and embedded with ``<iframe srcdoc>``, which keeps
+Folium's Bootstrap styles away from our pages while staying same-origin (the operator
+console can reach the Leaflet map as ``iframe.contentWindow[<data-map-name>]``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import folium
+from branca.element import Element
+
+from responder.mapping._errors import UnknownAsset
+from responder.mapping.assets import localize
+
+Bounds = tuple[float, float, float, float]
+"""(min_lon, min_lat, max_lon, max_lat), the project's bbox order."""
+
+BACKGROUND = "#eef1ec"
+DEFAULT_CENTER = (120.15, 30.25)  # (lon, lat): used only when nothing else frames the map
+_REMOTE_ASSET = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)=[\"']?(?:https?:)?//", re.I)
+
+
+def base_map(
+    bounds: Bounds | None = None,
+    center: tuple[float, float] | None = None,
+    *,
+    tile_url: str | None = None,
+    attribution: str = "",
+    zoom_start: int = 12,
+    padding_deg: float = 0.005,
+) -> folium.Map:
+    """A map framed on ``bounds`` (or centred on ``center`` as (lon, lat)).
+
+    ``tile_url`` is an XYZ template (the TILE_URL setting); None means no tiles at all, so
+    the map never touches the internet.  A degenerate bbox (one point) is padded by
+    ``padding_deg`` so Leaflet does not zoom in to the maximum.
+    """
+    if bounds is not None:
+        min_lon, min_lat, max_lon, max_lat = bounds
+        if min_lon > max_lon or min_lat > max_lat:
+            raise ValueError(f"bounds must be (min_lon, min_lat, max_lon, max_lat): {bounds}")
+        lon, lat = (min_lon + max_lon) / 2, (min_lat + max_lat) / 2
+    else:
+        lon, lat = center or DEFAULT_CENTER
+    fmap = folium.Map(
+        location=[lat, lon],
+        zoom_start=zoom_start,
+        tiles=tile_url,
+        attr=(attribution or "tiles") if tile_url else None,
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    if not tile_url:
+        style = f"<style>.leaflet-container {{ background: {BACKGROUND}; }}</style>"
+        fmap.get_root().header.add_child(Element(style), name="responder_background")
+    if bounds is not None:
+        small = (max_lon - min_lon) < padding_deg or (max_lat - min_lat) < padding_deg
+        pad = padding_deg if small else 0.0
+        fmap.fit_bounds([[min_lat - pad, min_lon - pad], [max_lat + pad, max_lon + pad]])
+    return fmap
+
+
+def points_bounds(points: list[tuple[float, float]]) -> Bounds | None:
+    """The bbox of (lon, lat) points, or None for no points."""
+    if not points:
+        return None
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    return (min(lons), min(lats), max(lons), max(lats))
+
+
+def render_html(fmap: folium.Map, *, assets_url: str) -> str:
+    """The map as a complete HTML document whose scripts and styles come from ``assets_url``
+    (e.g. ``/static/vendor/``).  Raises :class:`UnknownAsset` if anything would still be
+    fetched from the internet."""
+    root = fmap.get_root()
+    localize(root, assets_url)
+    document = root.render()
+    remote = _REMOTE_ASSET.search(document)
+    if remote:
+        raise UnknownAsset(f"map would load a remote asset: {remote.group(0)}")
+    return document
+
+
+def embed(fmap: folium.Map, *, assets_url: str, height: str = "460px", title: str = "") -> str:
+    """An ``<iframe srcdoc>`` holding the rendered map (mark it safe in templates)."""
+    document = render_html(fmap, assets_url=assets_url)
+    return (
+        f'<iframe class="map" title="{html.escape(title)}" data-map-name="{fmap.get_name()}" '
+        f'style="width:100%;height:{html.escape(height)};border:0" '
+        f'srcdoc="{html.escape(document, quote=True)}"></iframe>'
+    )
