@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from responder.commands import registry, users
+from responder.commands import demo, registry, users
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(users.users_cli)
+    app.cli.add_command(demo.demo_cli)
     app.cli.add_command(registry.registry_cli)

@@ -1,0 +1,77 @@
+"""What every demo loader step shares: the session, one seeded RNG, the load date, the
+road nodes, and the records earlier steps made (so later steps can refer to them)."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from shapely.geometry import Point
+from sqlalchemy.orm import Session
+
+from responder.demo.region import Area, Region
+from responder.demo.roads import RoadNodes, near
+
+
+@dataclass(frozen=True)
+class Login:
+    """A demo account as printed after loading."""
+
+    username: str
+    password: str
+    role: str
+    jurisdiction: str
+
+
+@dataclass
+class Demo:
+    """State handed from step to step.  Steps draw every random choice from ``rng`` in a
+    fixed order, so a given seed and load date always produce the same database."""
+
+    session: Session
+    rng: random.Random
+    today: date
+    roads: RoadNodes
+    password: str | None = None
+    region: Region | None = None
+    #: Records later steps refer to, by a short key (``bases["mine"]``, ``materials[code]``).
+    bases: dict[str, Any] = field(default_factory=dict)
+    materials: dict[str, Any] = field(default_factory=dict)
+    enterprises: list[Any] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    logins: list[Login] = field(default_factory=list)
+
+    @property
+    def tree(self) -> Region:
+        if self.region is None:
+            raise RuntimeError("the jurisdiction step must run first")
+        return self.region
+
+    def place(self, area: Area) -> tuple[float, float]:
+        """A point a few metres from a road node inside ``area`` (and still inside it)."""
+        node = self.rng.choice(area.roads)
+        for _ in range(5):
+            point = near(node, self.rng)
+            if area.shape.contains(Point(point)):
+                return point
+        return node
+
+    def township(self, county_code: str) -> Area:
+        """A township of a county, more likely the more roads it has."""
+        towns = self.tree.county(county_code).townships
+        return self.rng.choices(towns, weights=[len(t.roads) for t in towns])[0]
+
+    def at(self) -> datetime:
+        """The load date at 09:00 UTC: the reference time for dates the demo sets."""
+        return datetime.combine(self.today, time(9, 0), tzinfo=UTC)
+
+    def verified_at(self) -> datetime | None:
+        """When the owner last confirmed a record: mostly recent, some stale, a few never."""
+        roll = self.rng.random()
+        if roll < 0.05:
+            return None
+        days = self.rng.randint(400, 900) if roll < 0.15 else self.rng.randint(1, 120)
+        return self.at() - timedelta(days=days, minutes=self.rng.randint(0, 600))

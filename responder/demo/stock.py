@@ -1,0 +1,157 @@
+"""Demo material catalog and depots with stock (库存), written through the services.
+
+Stock is realistic for a coastal city with a chemical park and a mining county, with the
+flaws a real roster has: some lines are past their expiry date and some depots hold only a
+token quantity, so dispatch proposals show splits and shortfalls.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from responder.demo import people
+from responder.demo.context import Demo
+from responder.models import Depot
+from responder.services import inventory, materials, registry
+from responder.services.actors import SYSTEM
+from responder.services.resources import DEPOTS
+
+#: Typical stock of one material in one depot: (low, high, decimals), in the catalog unit.
+TYPICAL: dict[str, tuple[float, float, int]] = {
+    "foam_concentrate": (3, 30, 1),
+    "oil_boom": (400, 3000, -2),
+    "absorbent_felt": (300, 5000, -1),
+    "breathing_apparatus": (12, 80, 0),
+    "protective_suit": (10, 100, 0),
+    "gas_detector": (6, 50, 0),
+    "neutralizer": (1, 20, 1),
+    "sandbag": (2000, 20000, -2),
+    "drainage_pump": (2, 20, 0),
+    "generator": (2, 15, 0),
+    "hydraulic_tools": (2, 12, 0),
+    "assault_boat": (2, 12, 0),
+    "life_jacket": (50, 500, -1),
+    "self_rescuer": (60, 400, 0),
+    "stretcher": (10, 60, 0),
+}
+#: Materials with a shelf life, in years (the others carry no expiry date).
+SHELF_LIFE_YEARS: dict[str, int] = {
+    "foam_concentrate": 8,
+    "absorbent_felt": 5,
+    "neutralizer": 3,
+    "self_rescuer": 3,
+    "protective_suit": 5,
+}
+#: One depot per block: name|operator|level|base key or county code, then the materials
+#: it holds ("*": the whole catalog).
+DEPOTS_TABLE = """
+滨海市应急物资储备库|滨海市应急管理局|municipal|380203
+  *
+国家危险化学品应急救援滨海基地物资库|国家危险化学品应急救援滨海队|national|hazchem
+  foam_concentrate breathing_apparatus protective_suit gas_detector neutralizer absorbent_felt
+滨海市消防救援支队战勤保障库|滨海市消防救援支队|municipal|city
+  foam_concentrate breathing_apparatus hydraulic_tools generator stretcher protective_suit
+滨海港海上溢油应急设备库|滨海港海上溢油应急处置队|national|oil_spill
+  oil_boom absorbent_felt assault_boat life_jacket
+滨海市水上救援物资库|滨海市水上应急救援队|municipal|water
+  assault_boat life_jacket drainage_pump sandbag
+滨海省矿山救援物资储备库|滨海省矿山救护大队|provincial|mine
+  self_rescuer gas_detector drainage_pump breathing_apparatus stretcher
+北城区应急物资储备点|北城区应急管理局|county|380202
+  sandbag drainage_pump generator stretcher life_jacket
+东山区应急物资储备点|东山区应急管理局|county|380203
+  sandbag generator hydraulic_tools stretcher
+海湾区防汛物资仓库|海湾区水利局|county|380204
+  sandbag drainage_pump assault_boat life_jacket
+新城区化工园区应急物资库|滨海化工园区管委会|county|380205
+  foam_concentrate neutralizer protective_suit gas_detector absorbent_felt breathing_apparatus
+港区应急物资储备库|港区应急管理局|county|380206
+  oil_boom absorbent_felt foam_concentrate life_jacket generator
+南岭县应急物资储备库|南岭县应急管理局|county|380221
+  sandbag self_rescuer generator stretcher gas_detector drainage_pump
+滨海电力应急物资库|国网滨海供电公司|enterprise|energy
+  generator drainage_pump gas_detector
+滨海燃气集团抢修物资库|滨海燃气集团|enterprise|energy
+  gas_detector foam_concentrate breathing_apparatus
+"""
+
+
+def _depot_rows() -> list[tuple[str, str, str, str, list[str]]]:
+    lines = DEPOTS_TABLE.strip().splitlines()
+    rows = []
+    for head, held in zip(lines[::2], lines[1::2], strict=True):
+        name, operator, level, where = head.split("|")
+        codes = list(TYPICAL) if held.strip() == "*" else held.split()
+        rows.append((name, operator, level, where, codes))
+    return rows
+
+
+def load_catalog(demo: Demo) -> None:
+    """The material catalog: the catalog service's seed (the DOMAIN.md list)."""
+    materials.seed_catalog(demo.session, SYSTEM)
+    demo.materials = {code: materials.by_code(demo.session, code) for code in TYPICAL}
+    demo.counts["materials"] = len(demo.materials)
+
+
+def _add_line(demo: Demo, depot: Depot, code: str, quantity: float, expiry: date | None) -> None:
+    inventory.add_line(
+        demo.session, SYSTEM, depot, material_code=code, quantity=quantity, expiry_date=expiry
+    )
+    demo.counts["inventory_lines"] += 1
+
+
+def _quantity(demo: Demo, code: str) -> float:
+    """A typical quantity; one line in eight holds only a token amount (shortfalls)."""
+    low, high, decimals = TYPICAL[code]
+    if demo.rng.random() < 0.125:
+        return 1.0 if decimals >= 0 else float(10**-decimals)
+    return float(round(demo.rng.uniform(low, high), decimals))
+
+
+def _expiry(demo: Demo, code: str) -> date | None:
+    """An expiry date for shelf-life materials; about one in five is already past."""
+    years = SHELF_LIFE_YEARS.get(code)
+    if years is None:
+        return None
+    if demo.rng.random() < 0.2:
+        return demo.today - timedelta(days=demo.rng.randint(10, 400))
+    return demo.today + timedelta(days=demo.rng.randint(60, 365 * years))
+
+
+def _depot_values(demo: Demo, name: str, operator: str, level: str, where: str) -> dict[str, Any]:
+    base = demo.bases.get(where)
+    data: dict[str, Any] = {
+        "name": name,
+        "operator": operator,
+        "level": level,
+        "contact": people.contact(demo.rng),
+        "verified_at": demo.verified_at(),
+    }
+    if base is not None:
+        data.update(base_id=base.id, lon=base.lon, lat=base.lat, address=base.address)
+    else:
+        town = demo.township(where)
+        data["lon"], data["lat"] = demo.place(town)
+        data["address"] = f"{demo.tree.county(where).node.name}{town.node.name}"
+    return data
+
+
+def _stock(demo: Demo, depot: Depot, codes: list[str]) -> None:
+    for code in codes:
+        expiry = _expiry(demo, code)
+        _add_line(demo, depot, code, _quantity(demo, code), expiry)
+        if expiry is not None and expiry < demo.today and demo.rng.random() < 0.5:
+            # the replacement batch has arrived: an expired line beside a fresh one
+            fresh = demo.today + timedelta(days=demo.rng.randint(200, 365 * 3))
+            _add_line(demo, depot, code, _quantity(demo, code), fresh)
+
+
+def load_depots(demo: Demo) -> None:
+    """Fourteen depots (municipal, national, county, enterprise) and their stock lines."""
+    for name, operator, level, where, codes in _depot_rows():
+        depot = registry.create(
+            demo.session, SYSTEM, DEPOTS, _depot_values(demo, name, operator, level, where)
+        )
+        demo.counts["depots"] += 1
+        _stock(demo, depot, codes)

@@ -1,0 +1,288 @@
+"""The demo loader: deterministic, big enough, every record on the demo roads and in a county.
+
+One module-scoped load is shared by the content checks; the determinism check loads twice
+more into fresh databases (about 3 s per load).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from flask import Flask
+from shapely.geometry import Point, shape
+from sqlalchemy import inspect, select, text
+
+from responder import create_app, demo
+from responder.demo import loader
+from responder.demo.accounts import USERS
+from responder.demo.roads import read_road_nodes
+from responder.errors import Conflict
+from responder.models import (
+    Depot,
+    Enterprise,
+    HazardSource,
+    InventoryLine,
+    Jurisdiction,
+    RescueBase,
+    RescueTeam,
+    User,
+    db,
+)
+from responder.services import accounts, credit_codes
+from responder.vocabulary import INDUSTRIES, SPECIALTIES
+
+LOAD_DATE = date(2025, 3, 1)
+#: Columns that record when a row was written, not what it says.
+WRITE_TIMES = {"created_at", "updated_at", "status_changed_at", "at", "last_used_at"}
+#: Tables whose content depends on secrets or wall-clock time by design.
+NOT_COMPARED = {"users", "api_tokens", "audit_log", "alembic_version"}
+
+
+def _app(database: Path, template: Path) -> Flask:
+    shutil.copy(template, database)
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "SECRET_KEY": "test",
+            "LOAD_ROADS": False,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def loaded(
+    tmp_path_factory: pytest.TempPathFactory, migrated_template: Path
+) -> Iterator[tuple[Flask, demo.DemoResult]]:
+    app = _app(tmp_path_factory.mktemp("demo") / "demo.sqlite", migrated_template)
+    with app.app_context():
+        result = demo.load(db.session, today=LOAD_DATE, password="demo-pass-123")
+        db.session.commit()
+        yield app, result
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def road_points() -> np.ndarray:
+    return np.array(read_road_nodes().points)
+
+
+def _digest(app: Flask) -> str:
+    """SHA-256 over every compared table's rows (write-time columns left out)."""
+    digest = hashlib.sha256()
+    with app.app_context():
+        connection = db.session.connection()
+        for table in sorted(inspect(connection).get_table_names()):
+            if table in NOT_COMPARED:
+                continue
+            columns = [
+                c["name"]
+                for c in inspect(connection).get_columns(table)
+                if c["name"] not in WRITE_TIMES
+            ]
+            rows = connection.execute(text(f"SELECT {', '.join(columns)} FROM {table}")).all()
+            dumped = sorted(json.dumps(list(r), default=str, ensure_ascii=False) for r in rows)
+            digest.update(json.dumps([table, columns, dumped], ensure_ascii=False).encode())
+        db.session.remove()
+    return digest.hexdigest()
+
+
+def _fresh_load_digest(database: Path, template: Path, **options: Any) -> str:
+    """Load the demo into a new database and return its digest."""
+    app = _app(database, template)
+    with app.app_context():
+        demo.load(db.session, today=LOAD_DATE, **options)  # random passwords: not compared
+        db.session.commit()
+        db.session.remove()
+    digest = _digest(app)
+    with app.app_context():
+        db.engine.dispose()
+    return digest
+
+
+def test_two_loads_give_identical_content(
+    loaded: tuple[Flask, demo.DemoResult], tmp_path: Path, migrated_template: Path
+) -> None:
+    again = _fresh_load_digest(tmp_path / "again.sqlite", migrated_template)
+    assert again == _digest(loaded[0])
+
+
+def _only_steps(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    """Run just some loader steps (they must not need the ones left out)."""
+    monkeypatch.setattr(loader, "STEPS", [s for s in loader.STEPS if s[0] in names])
+
+
+def test_a_different_seed_places_teams_elsewhere(
+    loaded: tuple[Flask, demo.DemoResult],
+    tmp_path: Path,
+    migrated_template: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    default_places = db.session.execute(select(RescueTeam.name, RescueTeam.lon)).all()
+    _only_steps(monkeypatch, "jurisdictions", "catalog", "bases", "teams")
+    other = _app(tmp_path / "other.sqlite", migrated_template)
+    with other.app_context():
+        demo.load(db.session, today=LOAD_DATE, seed=7)
+        places = db.session.execute(select(RescueTeam.name, RescueTeam.lon)).all()
+        db.session.rollback()
+        db.engine.dispose()
+    assert [name for name, _ in places] == [name for name, _ in default_places]
+    assert places != default_places
+
+
+def test_counts_meet_the_minimums(loaded: tuple[Flask, demo.DemoResult]) -> None:
+    _app, result = loaded
+    counts = result.counts
+    assert counts["bases"] >= 6
+    assert counts["teams"] >= 45
+    assert counts["depots"] >= 12
+    assert counts["experts"] >= 20
+    assert counts["enterprises"] >= 320
+    assert 70 <= counts["hazard_sources"] <= 90
+    assert (
+        db.session.scalar(select(db.func.count()).select_from(Enterprise)) == counts["enterprises"]
+    )
+
+
+def test_jurisdiction_tree_has_codes_and_tiles_the_roads(
+    loaded: tuple[Flask, demo.DemoResult], road_points: np.ndarray
+) -> None:
+    nodes = db.session.scalars(select(Jurisdiction)).all()
+    by_level: dict[str, list[Jurisdiction]] = {}
+    for node in nodes:
+        by_level.setdefault(node.level, []).append(node)
+    assert [len(by_level[lv]) for lv in ("province", "city")] == [1, 1]
+    assert 4 <= len(by_level["county"]) <= 6
+    for county in by_level["county"]:
+        assert len(county.code) == 6 and county.code.isdigit()
+        towns = [t for t in by_level["township"] if t.parent_id == county.id]
+        assert 2 <= len(towns) <= 4
+        assert all(len(t.code) == 9 and t.code.startswith(county.code) for t in towns)
+    counties = [shape(json.loads(c.boundary)) for c in by_level["county"]]
+    sample = road_points[:: max(1, len(road_points) // 2000)]
+    for lon, lat in sample:
+        point = Point(lon, lat)
+        assert any(c.covers(point) for c in counties), (lon, lat)
+
+
+def test_every_located_record_is_in_a_county_and_near_a_road(
+    loaded: tuple[Flask, demo.DemoResult], road_points: np.ndarray
+) -> None:
+    counties = [
+        shape(json.loads(j.boundary))
+        for j in db.session.scalars(select(Jurisdiction).where(Jurisdiction.level == "county"))
+    ]
+    located = [
+        db.session.execute(select(m.lon, m.lat)).all()
+        for m in (RescueBase, RescueTeam, Depot, Enterprise)
+    ]
+    points = np.array([p for rows in located for p in rows])
+    assert len(points) >= 6 + 45 + 12 + 320
+    for lon, lat in points:
+        assert sum(c.covers(Point(lon, lat)) for c in counties) >= 1, (lon, lat)
+    # Nearest road node by equirectangular distance (exact enough at this scale).
+    scale = np.array([np.cos(np.radians(-30.0)), 1.0]) * 111_320.0
+    worst = 0.0
+    for chunk in np.array_split(points, 8):
+        deltas = (chunk[:, None, :] - road_points[None, :, :]) * scale
+        worst = max(worst, float(np.sqrt((deltas**2).sum(axis=2)).min(axis=1).max()))
+    assert worst < 100.0  # placed within tens of metres; dispatch allows 2 km
+
+
+def test_records_sit_in_the_township_that_contains_them(
+    loaded: tuple[Flask, demo.DemoResult],
+) -> None:
+    levels = {j.id: j.level for j in db.session.scalars(select(Jurisdiction))}
+    for model in (RescueTeam, Depot, Enterprise):
+        assert {levels[j] for j in db.session.scalars(select(model.jurisdiction_id))} == {
+            "township"
+        }
+
+
+def test_credit_codes_are_valid_and_unique(loaded: tuple[Flask, demo.DemoResult]) -> None:
+    codes = db.session.scalars(select(Enterprise.credit_code)).all()
+    assert [c for c in codes if credit_codes.problem(c)] == []
+    assert len(set(codes)) == len(codes)
+
+
+def test_industries_and_hazard_sources_are_realistic(
+    loaded: tuple[Flask, demo.DemoResult],
+) -> None:
+    industries = set(db.session.scalars(select(Enterprise.industry)))
+    assert industries == set(INDUSTRIES)
+    grades = set(db.session.scalars(select(HazardSource.grade)))
+    assert grades == {1, 2, 3, 4}
+    for source in db.session.scalars(select(HazardSource)):
+        assert source.substances and all(s["quantity_t"] > 0 for s in source.substances)
+
+
+def test_every_specialty_has_several_teams_and_some_are_unavailable(
+    loaded: tuple[Flask, demo.DemoResult],
+) -> None:
+    teams = db.session.scalars(select(RescueTeam)).all()
+    for specialty in SPECIALTIES:
+        assert sum(specialty in t.specialties for t in teams) >= 3, specialty
+    assert 1 <= sum(t.status == "unavailable" for t in teams) <= 8
+    assert sum(t.base_id is not None for t in teams) >= 10
+    assert len({t.level for t in teams}) == 5 and len({t.kind for t in teams}) == 5
+
+
+def test_stock_has_expired_lines_and_token_quantities(
+    loaded: tuple[Flask, demo.DemoResult],
+) -> None:
+    lines = db.session.scalars(select(InventoryLine)).all()
+    assert any(x.expiry_date is not None and x.expiry_date < LOAD_DATE for x in lines)
+    assert any(x.expiry_date is not None and x.expiry_date > LOAD_DATE for x in lines)
+    assert any(x.quantity <= 1 for x in lines)
+    assert all(x.quantity >= 0 for x in lines)
+
+
+def test_users_one_per_role_and_county_scoped_ones_log_in(
+    loaded: tuple[Flask, demo.DemoResult],
+) -> None:
+    _app, result = loaded
+    users = db.session.scalars(select(User)).all()
+    assert {u.role for u in users} == {"admin", "operator", "clerk", "drill_organizer", "viewer"}
+    county_users = [u for u in users if u.jurisdiction and u.jurisdiction.level == "county"]
+    assert {u.role for u in county_users} == {"operator", "clerk"}
+    by_name = {login.username: login for login in result.logins}
+    assert set(by_name) == {u.username for u in users}
+    for username in ("admin", "port_operator"):  # password hashing is slow on purpose
+        password = by_name[username].password
+        assert accounts.authenticate(db.session, username, password) is not None
+
+
+def test_loading_twice_is_refused(loaded: tuple[Flask, demo.DemoResult]) -> None:
+    with pytest.raises(Conflict, match="already holds data"):
+        demo.load(db.session, today=LOAD_DATE)
+    db.session.rollback()
+
+
+def test_cli_load_refuses_then_resets(
+    app: Flask, runner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _only_steps(monkeypatch, "jurisdictions", "users")
+    first = runner.invoke(args=["demo", "load", "--password", "pw-123456", "--date", "2025-03-01"])
+    assert first.exit_code == 0, first.output
+    assert "admin" in first.output and "pw-123456" in first.output
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code != 0 and "--reset" in again.output
+    skipped = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert skipped.exit_code == 0 and "nothing loaded" in skipped.output
+    db.session.execute(text("UPDATE jurisdictions SET name = 'changed' WHERE level = 'city'"))
+    db.session.commit()
+    reset = runner.invoke(args=["demo", "load", "--reset", "--password", "pw-654321"])
+    assert reset.exit_code == 0, reset.output
+    names = db.session.scalars(select(Jurisdiction.name).where(Jurisdiction.level == "city"))
+    assert list(names) == ["滨海市"]
+    assert db.session.scalar(select(db.func.count()).select_from(User)) == len(USERS)
+    assert accounts.authenticate(db.session, "admin", "pw-654321") is not None
