@@ -479,6 +479,8 @@ def _fill_materials(
                     "inventory_line_id": line.line_id,
                     "depot_id": line.depot_id,
                     "depot": line.depot_name,
+                    "lon": line.lon,
+                    "lat": line.lat,
                     "quantity": take,
                     "arrival_s": depot_time[line.depot_id],
                     "expiry_date": line.expiry_date.isoformat() if line.expiry_date else None,

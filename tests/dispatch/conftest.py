@@ -59,37 +59,79 @@ def world(app: Flask) -> World:
     min_lon, min_lat, max_lon, max_lat = min_lon - pad, min_lat - pad, max_lon + pad, max_lat + pad
     mid = (min_lon + max_lon) / 2
     make = lambda **data: jurisdictions.create(db.session, SYSTEM, data)  # noqa: E731
-    province = make(code="990000", name="演示省", level="province",
-                    boundary=_box(min_lon, min_lat, max_lon, max_lat))
-    city = make(code="990100", name="滨海市", level="city", parent_id=province.id,
-                boundary=_box(min_lon, min_lat, max_lon, max_lat))
-    west = make(code="990102", name="西区", level="county", parent_id=city.id,
-                boundary=_box(min_lon, min_lat, mid, max_lat))
-    east = make(code="990103", name="东区", level="county", parent_id=city.id,
-                boundary=_box(mid, min_lat, max_lon, max_lat))
+    province = make(
+        code="990000",
+        name="演示省",
+        level="province",
+        boundary=_box(min_lon, min_lat, max_lon, max_lat),
+    )
+    city = make(
+        code="990100",
+        name="滨海市",
+        level="city",
+        parent_id=province.id,
+        boundary=_box(min_lon, min_lat, max_lon, max_lat),
+    )
+    west = make(
+        code="990102",
+        name="西区",
+        level="county",
+        parent_id=city.id,
+        boundary=_box(min_lon, min_lat, mid, max_lat),
+    )
+    east = make(
+        code="990103",
+        name="东区",
+        level="county",
+        parent_id=city.id,
+        boundary=_box(mid, min_lat, max_lon, max_lat),
+    )
     seed_catalog(db.session)
     matrix.seed(db.session, app.extensions["responder.rules"])
     db.session.commit()
     counter = iter(range(100_000))
 
-    def add_team(node: int, specialties: list[str], *, kind: str = "professional",
-                 mobilization_min: float | None = None, name: str | None = None) -> RescueTeam:
+    def add_team(
+        node: int,
+        specialties: list[str],
+        *,
+        kind: str = "professional",
+        mobilization_min: float | None = None,
+        name: str | None = None,
+    ) -> RescueTeam:
         lon, lat = float(network.node_lon[node]), float(network.node_lat[node])
-        team = registry.create(db.session, SYSTEM, TEAMS, {
-            "name": name or f"队伍{next(counter)}", "specialties": specialties,
-            "level": "county", "kind": kind, "headcount": 10, "lon": lon, "lat": lat,
-            "mobilization_min": mobilization_min,
-        })
+        team = registry.create(
+            db.session,
+            SYSTEM,
+            TEAMS,
+            {
+                "name": name or f"队伍{next(counter)}",
+                "specialties": specialties,
+                "level": "county",
+                "kind": kind,
+                "headcount": 10,
+                "lon": lon,
+                "lat": lat,
+                "mobilization_min": mobilization_min,
+            },
+        )
         db.session.commit()
         return team
 
     def add_depot(node: int, stock: dict[str, float], *, expiry: Any = None) -> Depot:
         lon, lat = float(network.node_lon[node]), float(network.node_lat[node])
-        depot = registry.create(db.session, SYSTEM, DEPOTS, {
-            "name": f"物资库{next(counter)}", "lon": lon, "lat": lat})
+        depot = registry.create(
+            db.session, SYSTEM, DEPOTS, {"name": f"物资库{next(counter)}", "lon": lon, "lat": lat}
+        )
         for code, quantity in stock.items():
-            db.session.add(InventoryLine(depot_id=depot.id, material_id=by_code(db.session,
-                                         code).id, quantity=quantity, expiry_date=expiry))
+            db.session.add(
+                InventoryLine(
+                    depot_id=depot.id,
+                    material_id=by_code(db.session, code).id,
+                    quantity=quantity,
+                    expiry_date=expiry,
+                )
+            )
         db.session.commit()
         return depot
 
@@ -105,8 +147,9 @@ def times_to(reference_graph: nx.DiGraph) -> Callable[[int], dict[int, float]]:
     """node -> {other node: networkx travel time from other node TO it}."""
 
     def compute(target: int) -> dict[int, float]:
-        return nx.single_source_dijkstra_path_length(reference_graph.reverse(copy=False),
-                                                      target, weight="t")
+        return nx.single_source_dijkstra_path_length(
+            reference_graph.reverse(copy=False), target, weight="t"
+        )
 
     return compute
 

@@ -31,13 +31,19 @@ def test_confirm_the_proposal_then_follow_and_close(world, login_as, times_to):
     incident, fire, depot = setup_incident(world, api, times_to)
     proposal = propose(api, incident["id"])
     chosen = [o for o in proposal["teams"]["fire"] if o["recommended"]]
-    materials = [{"inventory_line_id": s["inventory_line_id"], "quantity": s["quantity"]}
-                 for m in proposal["materials"] for s in m["sources"]]
-    confirmed = api.post(f"/api/v1/incidents/{incident['id']}/dispatch", json={
-        "proposal_id": proposal["proposal_id"],
-        "teams": [{"team_id": o["team_id"], "specialty": "fire"} for o in chosen],
-        "materials": materials,
-    })
+    materials = [
+        {"inventory_line_id": s["inventory_line_id"], "quantity": s["quantity"]}
+        for m in proposal["materials"]
+        for s in m["sources"]
+    ]
+    confirmed = api.post(
+        f"/api/v1/incidents/{incident['id']}/dispatch",
+        json={
+            "proposal_id": proposal["proposal_id"],
+            "teams": [{"team_id": o["team_id"], "specialty": "fire"} for o in chosen],
+            "materials": materials,
+        },
+    )
     assert confirmed.status_code == 201, confirmed.json
     team_id = chosen[0]["team_id"]
     assert db.session.get(RescueTeam, team_id).status == "dispatched"
@@ -48,10 +54,14 @@ def test_confirm_the_proposal_then_follow_and_close(world, login_as, times_to):
     assert assignment["deviation_reason"] == ""
 
     # A second confirmation of the same team is refused, naming it; nothing else applied.
-    again = api.post(f"/api/v1/incidents/{incident['id']}/dispatch", json={
-        "teams": [{"team_id": team_id}],
-        "materials": [{"inventory_line_id": foam.id, "quantity": 1}],
-        "deviation_reason": "再派一次"})
+    again = api.post(
+        f"/api/v1/incidents/{incident['id']}/dispatch",
+        json={
+            "teams": [{"team_id": team_id}],
+            "materials": [{"inventory_line_id": foam.id, "quantity": 1}],
+            "deviation_reason": "再派一次",
+        },
+    )
     assert again.status_code == 409
     assert again.json["error"]["field"] == "teams.0.team_id"
     db.session.refresh(foam)
@@ -62,18 +72,26 @@ def test_confirm_the_proposal_then_follow_and_close(world, login_as, times_to):
     assert api.post(base, json={"status": "on_scene"}).json["on_scene_at"]
     assert db.session.get(RescueTeam, team_id).status == "on_scene"
 
-    foam_dispatch = next(d for d in confirmed.json["material_dispatches"]
-                         if d["inventory_line_id"] == foam.id)
-    closed = api.post(f"/api/v1/incidents/{incident['id']}/close", json={
-        "reason": "火灾扑灭", "consumed": [{"material_dispatch_id": foam_dispatch["id"],
-                                         "consumed": 3}]})
+    foam_dispatch = next(
+        d for d in confirmed.json["material_dispatches"] if d["inventory_line_id"] == foam.id
+    )
+    closed = api.post(
+        f"/api/v1/incidents/{incident['id']}/close",
+        json={
+            "reason": "火灾扑灭",
+            "consumed": [{"material_dispatch_id": foam_dispatch["id"], "consumed": 3}],
+        },
+    )
     assert closed.status_code == 200, closed.json
     assert closed.json["status"] == "closed"
     db.session.expire_all()
     assert {db.session.get(RescueTeam, o["team_id"]).status for o in chosen} == {"available"}
     assert db.session.get(InventoryLine, foam.id).quantity == 4  # 2 left + 2 unused returned
-    actions = db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.entity.in_(["incident", "assignment"])).order_by(AuditEntry.id)).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.entity.in_(["incident", "assignment"]))
+        .order_by(AuditEntry.id)
+    ).all()
     assert actions == ["create", "dispatch", "on_scene", "close"]
 
 
@@ -99,13 +117,28 @@ def test_bad_confirmations_change_nothing(world, login_as, times_to):
     url = f"/api/v1/incidents/{incident['id']}/dispatch"
     foam = line_of(depot, "foam_concentrate")
     cases = [
-        ({"teams": [{"team_id": fire[0].id}], "materials": [
-            {"inventory_line_id": foam.id, "quantity": 999}], "deviation_reason": "x"},
-         409, "materials.0.quantity"),
-        ({"teams": [{"team_id": fire[0].id}, {"team_id": fire[0].id}],
-          "deviation_reason": "x"}, 422, "teams.1.team_id"),
-        ({"materials": [{"inventory_line_id": foam.id, "quantity": -1}],
-          "deviation_reason": "x"}, 422, "materials.0.quantity"),
+        (
+            {
+                "teams": [{"team_id": fire[0].id}],
+                "materials": [{"inventory_line_id": foam.id, "quantity": 999}],
+                "deviation_reason": "x",
+            },
+            409,
+            "materials.0.quantity",
+        ),
+        (
+            {"teams": [{"team_id": fire[0].id}, {"team_id": fire[0].id}], "deviation_reason": "x"},
+            422,
+            "teams.1.team_id",
+        ),
+        (
+            {
+                "materials": [{"inventory_line_id": foam.id, "quantity": -1}],
+                "deviation_reason": "x",
+            },
+            422,
+            "materials.0.quantity",
+        ),
         ({"teams": [{"team_id": 99999}], "deviation_reason": "x"}, 409, "teams.0.team_id"),
         ({"teams": [], "materials": []}, 422, "teams"),
         ({"proposal_id": 12345, "teams": [{"team_id": fire[0].id}]}, 422, "proposal_id"),
@@ -118,8 +151,12 @@ def test_bad_confirmations_change_nothing(world, login_as, times_to):
     assert db.session.get(RescueTeam, fire[0].id).status == "available"
     assert db.session.get(InventoryLine, foam.id).quantity == 7
     viewer = login_as("viewer")
-    assert viewer.post(url, json={"teams": [{"team_id": fire[0].id}],
-                                  "deviation_reason": "x"}).status_code == 403
+    assert (
+        viewer.post(
+            url, json={"teams": [{"team_id": fire[0].id}], "deviation_reason": "x"}
+        ).status_code
+        == 403
+    )
 
 
 def test_registry_cannot_bypass_dispatch_status(world, login_as, times_to):
@@ -136,9 +173,11 @@ def test_twenty_operators_race_for_one_team_and_one_stock_line(app, world, login
     foam = line_of(depot, "foam_concentrate")
     headers = api.headers
     url = f"/api/v1/incidents/{incident['id']}/dispatch"
-    body = {"teams": [{"team_id": fire[0].id}],
-            "materials": [{"inventory_line_id": foam.id, "quantity": 5}],
-            "deviation_reason": "race"}
+    body = {
+        "teams": [{"team_id": fire[0].id}],
+        "materials": [{"inventory_line_id": foam.id, "quantity": 5}],
+        "deviation_reason": "race",
+    }
     results: list[int] = []
     barrier = threading.Barrier(20)
 

@@ -26,9 +26,12 @@ def free_port() -> int:
 
 
 def post(url: str, body: dict, token: str) -> int:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Authorization": f"Bearer {token}",
-                                              "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status
@@ -36,21 +39,39 @@ def post(url: str, body: dict, token: str) -> int:
         return error.code
 
 
-def test_four_gunicorn_workers_give_one_team_to_one_operator(app, world, login_as, times_to,
-                                                             tmp_path):
+def test_four_gunicorn_workers_give_one_team_to_one_operator(
+    app, world, login_as, times_to, tmp_path
+):
     api = login_as("operator")
     incident, fire, depot = setup_incident(world, api, times_to)
     foam = line_of(depot, "foam_concentrate")
     token = api.headers["Authorization"].removeprefix("Bearer ")
     db.session.commit()
     port = free_port()
-    env = {**os.environ, "RESPONDER_DATABASE_URL": app.config["DATABASE_URL"],
-           "RESPONDER_LOAD_ROADS": "0", "RESPONDER_SECRET_KEY": "race-test"}
+    env = {
+        **os.environ,
+        "RESPONDER_DATABASE_URL": app.config["DATABASE_URL"],
+        "RESPONDER_LOAD_ROADS": "0",
+        "RESPONDER_SECRET_KEY": "race-test",
+    }
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as sink:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--preload", "-w", "4", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-            cwd=REPO, env=env, stdout=sink, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--preload",
+                "-w",
+                "4",
+                "-b",
+                f"127.0.0.1:{port}",
+                "wsgi:app",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
         )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -63,16 +84,17 @@ def test_four_gunicorn_workers_give_one_team_to_one_operator(app, world, login_a
                 assert server.poll() is None, log.read_text()[-2000:]
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.2)
-        body = {"teams": [{"team_id": fire[0].id}],
-                "materials": [{"inventory_line_id": foam.id, "quantity": 4}],
-                "deviation_reason": "race"}
+        body = {
+            "teams": [{"team_id": fire[0].id}],
+            "materials": [{"inventory_line_id": foam.id, "quantity": 4}],
+            "deviation_reason": "race",
+        }
         results: list[int] = []
         barrier = threading.Barrier(20)
 
         def confirm() -> None:
             barrier.wait()
-            results.append(post(f"{base}/api/v1/incidents/{incident['id']}/dispatch", body,
-                                token))
+            results.append(post(f"{base}/api/v1/incidents/{incident['id']}/dispatch", body, token))
 
         threads = [threading.Thread(target=confirm) for _ in range(20)]
         for thread in threads:

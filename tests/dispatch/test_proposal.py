@@ -14,8 +14,10 @@ from tests.dispatch.conftest import central_node
 
 def place_incident(api, world, node, incident_type="fire_explosion", severity="general"):
     lon, lat = world.node_point(node)
-    response = api.post("/api/v1/incidents", json={"type": incident_type, "severity": severity,
-                                                   "lon": lon, "lat": lat})
+    response = api.post(
+        "/api/v1/incidents",
+        json={"type": incident_type, "severity": severity, "lon": lon, "lat": lat},
+    )
     assert response.status_code == 201, response.json
     return response.json
 
@@ -38,13 +40,18 @@ def test_ranking_matches_networkx(world, login_as, times_to):
     body = propose(api, incident["id"], alternatives=9)
     options = body["teams"]["fire"]
     assert len(options) == len(teams)
-    mobilization = {"professional": 300, "quasi_professional": 600, "part_time": 1200,
-                    "volunteer": 1200}
+    mobilization = {
+        "professional": 300,
+        "quasi_professional": 600,
+        "part_time": 1200,
+        "volunteer": 1200,
+    }
     for option in options:
         expected_travel = reference[teams[option["team_id"]]]
         assert option["travel_s"] == pytest.approx(expected_travel, abs=1e-6)
         assert option["arrival_s"] == pytest.approx(
-            expected_travel + mobilization[option["kind"]], abs=1e-6)
+            expected_travel + mobilization[option["kind"]], abs=1e-6
+        )
         assert option["route"], "each option carries its route geometry"
         assert option["road_m"] >= option["straight_m"] - 1.0
     arrivals = [o["arrival_s"] for o in options]
@@ -91,8 +98,10 @@ def test_one_way_street_is_travelled_the_right_way(world, login_as, reference_gr
     assert option["travel_s"] == pytest.approx(forward, abs=1e-6)
     db.session.close()
     # The same team placed at the far end must go round to reach the near end.
-    api.patch(f"/api/v1/teams/{team.id}", json={"lon": world.node_point(v)[0],
-                                                "lat": world.node_point(v)[1]})
+    api.patch(
+        f"/api/v1/teams/{team.id}",
+        json={"lon": world.node_point(v)[0], "lat": world.node_point(v)[1]},
+    )
     incident2 = place_incident(api, world, u)
     option2 = propose(api, incident2["id"])["teams"]["fire"][0]
     assert option2["travel_s"] == pytest.approx(backward, abs=1e-6)
@@ -124,15 +133,19 @@ def test_materials_split_across_depots_nearest_first_and_skip_expired(world, log
     reference = times_to(target)
     by_time = sorted((t, n) for n, t in reference.items() if t > 30)
     near, middle, far = by_time[10][1], by_time[len(by_time) // 4][1], by_time[len(by_time) // 2][1]
-    expired = world.add_depot(near, {"foam_concentrate": 100},
-                              expiry=date.today() - timedelta(days=1))
+    expired = world.add_depot(
+        near, {"foam_concentrate": 100}, expiry=date.today() - timedelta(days=1)
+    )
     first = world.add_depot(middle, {"foam_concentrate": 2})
     second = world.add_depot(far, {"foam_concentrate": 10})
     incident = place_incident(api, world, target)  # general fire: 5 t foam
-    foam = next(m for m in propose(api, incident["id"])["materials"]
-                if m["code"] == "foam_concentrate")
-    assert [(s["depot_id"], s["quantity"]) for s in foam["sources"]] == [(first.id, 2),
-                                                                       (second.id, 3)]
+    foam = next(
+        m for m in propose(api, incident["id"])["materials"] if m["code"] == "foam_concentrate"
+    )
+    assert [(s["depot_id"], s["quantity"]) for s in foam["sources"]] == [
+        (first.id, 2),
+        (second.id, 3),
+    ]
     assert expired.id not in {s["depot_id"] for s in foam["sources"]}
     assert foam["shortfall"] == 0
 
@@ -146,15 +159,18 @@ def test_a_closed_road_changes_the_proposal(world, login_as, times_to):
     incident = place_incident(api, world, target)
     before = propose(api, incident["id"])["teams"]["fire"][0]
     lon, lat = world.node_point(near)
-    closure = api.post("/api/v1/roads/closures", json={"lon": lon, "lat": lat, "radius_m": 150,
-                                                        "reason": "桥梁垮塌 bridge collapsed"})
+    closure = api.post(
+        "/api/v1/roads/closures",
+        json={"lon": lon, "lat": lat, "radius_m": 150, "reason": "桥梁垮塌 bridge collapsed"},
+    )
     assert closure.status_code == 201, closure.json
     after = propose(api, incident["id"])
     assert after["basis"]["closures_in_force"] == [closure.json["id"]]
     unmet = [u for u in after["unmet"] if u.get("specialty") == "fire"]
     options = after["teams"]["fire"]
     assert (not options and unmet and "none can reach" in unmet[0]["message"]) or (
-        options[0]["travel_s"] > before["travel_s"] and options[0]["team_id"] == team.id)
+        options[0]["travel_s"] > before["travel_s"] and options[0]["team_id"] == team.id
+    )
     api.post(f"/api/v1/roads/closures/{closure.json['id']}/lift")
     lifted = propose(api, incident["id"])["teams"]["fire"][0]
     assert lifted["travel_s"] == pytest.approx(before["travel_s"], abs=1e-6)
@@ -164,8 +180,10 @@ def test_incident_far_from_roads_is_refused(world, login_as):
     api = login_as("operator")
     min_lon, min_lat, _, _ = world.network.bounds
     far_lon, far_lat = min_lon - 0.05, min_lat - 0.05  # about 7 km from the nearest road
-    response = api.post("/api/v1/incidents", json={"type": "collapse", "severity": "general",
-                                                   "lon": far_lon, "lat": far_lat})
+    response = api.post(
+        "/api/v1/incidents",
+        json={"type": "collapse", "severity": "general", "lon": far_lon, "lat": far_lat},
+    )
     assert response.status_code == 422, response.json
     assert response.json["error"]["field"] == "lon"
     assert response.json["error"]["code"] == "too_far_from_road"

@@ -1,0 +1,80 @@
+"""The operator console as a person uses it: sign in, click the map to place an incident,
+see the ranked proposal, confirm it, and follow the team's status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from responder.models import RescueTeam, db
+from tests.browser.conftest import ARTIFACTS, PASSWORD
+from tests.dispatch.conftest import central_node, reference_graph, times_to, world  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app(roads_app: Flask) -> Flask:
+    return roads_app
+
+
+def test_place_propose_confirm_and_follow(page, world, times_to):  # noqa: F811
+    target = central_node(world.network)
+    reference = times_to(target)
+    near = min((n for n, t in reference.items() if t > 120), key=lambda n: reference[n])
+    team = world.add_team(near, ["fire"], name="滨海消防一中队")
+    world.add_team(near, ["medical"], name="滨海急救站")
+    world.add_depot(near, {"foam_concentrate": 20, "breathing_apparatus": 30})
+
+    page.goto(f"{page.base}/login")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{page.base}/console")
+    page.wait_for_selector("body[data-map-ready=yes]", timeout=20000)
+
+    lon, lat = world.node_point(target)
+    frame = page.frame_locator("iframe.map")
+    box = page.locator("iframe.map").bounding_box()
+    point = page.evaluate(
+        """([lat, lon]) => {
+             const f = document.querySelector('iframe.map');
+             const map = f.contentWindow[f.dataset.mapName];
+             map.setView([lat, lon], 16);
+             const p = map.latLngToContainerPoint([lat, lon]);
+             return {x: p.x, y: p.y};
+           }""",
+        [lat, lon],
+    )
+    assert frame is not None
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    assert abs(float(page.input_value("input[name=lon]")) - lon) < 1e-3
+    assert abs(float(page.input_value("input[name=lat]")) - lat) < 1e-3
+
+    page.select_option("select[name=type]", "fire_explosion")
+    page.select_option("select[name=severity]", "general")
+    page.click("#place-incident")
+    page.wait_for_selector("#team-options tbody tr", timeout=20000)
+    first_row = page.locator("#team-options tbody tr").first
+    assert "滨海消防一中队" in first_row.inner_text()
+    assert first_row.locator("input").is_checked()
+    assert page.locator("#material-options tbody tr").count() >= 1
+
+    page.click("#confirm-dispatch")
+    page.wait_for_selector("#assignments:not([hidden]) .assignment-status", timeout=20000)
+    status = page.locator(".assignment-status").first
+    assert status.inner_text() == "出动"
+    db.session.rollback()
+    assert db.session.get(RescueTeam, team.id).status == "dispatched"
+
+    page.locator("[data-advance]").first.click()
+    page.wait_for_function(
+        "document.querySelector('.assignment-status').textContent === '到场'", timeout=10000
+    )
+    db.session.rollback()
+    assert db.session.get(RescueTeam, team.id).status == "on_scene"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(Path(ARTIFACTS) / "console.png"), full_page=True)
+    assert page.log.problems() == []
