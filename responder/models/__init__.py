@@ -12,6 +12,7 @@ from responder.models.dispatch import (
     Proposal,
     RoadClosure,
 )
+from responder.models.drills import Drill, DrillIncident, DrillRun
 from responder.models.enterprises import Enterprise, HazardSource
 from responder.models.geography import Jurisdiction
 from responder.models.plans import (
@@ -46,6 +47,9 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Depot",
+    "Drill",
+    "DrillIncident",
+    "DrillRun",
     "Enterprise",
     "EnterpriseStaff",
     "Expert",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 22:09:38.875493
+Create Date: 2026-11-22 22:24:54.697875
 
 """
 
@@ -291,6 +291,30 @@ def upgrade():
         )
 
     op.create_table(
+        "drills",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("start_at", sa.DateTime(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=True),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_drills_jurisdiction_id_jurisdictions"),
+        ),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_drills_owner_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_drills")),
+    )
+    with op.batch_alter_table("drills", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_drills_jurisdiction_id"), ["jurisdiction_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_drills_owner_id"), ["owner_id"], unique=False)
+
+    op.create_table(
         "enterprise_staff",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("enterprise_id", sa.Integer(), nullable=False),
@@ -511,6 +535,49 @@ def upgrade():
             batch_op.f("ix_teams_jurisdiction_id"), ["jurisdiction_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_teams_status"), ["status"], unique=False)
+
+    op.create_table(
+        "drill_incidents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("drill_id", sa.Integer(), nullable=False),
+        sa.Column("type", sa.String(length=32), nullable=False),
+        sa.Column("severity", sa.String(length=20), nullable=False),
+        sa.Column("offset_min", sa.Double(), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("lon", sa.Double(), nullable=False),
+        sa.Column("lat", sa.Double(), nullable=False),
+        sa.CheckConstraint("offset_min >= 0", name=op.f("ck_drill_incidents_offset_nonnegative")),
+        sa.ForeignKeyConstraint(
+            ["drill_id"],
+            ["drills.id"],
+            name=op.f("fk_drill_incidents_drill_id_drills"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_drill_incidents")),
+    )
+    with op.batch_alter_table("drill_incidents", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_drill_incidents_drill_id"), ["drill_id"], unique=False)
+
+    op.create_table(
+        "drill_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("drill_id", sa.Integer(), nullable=False),
+        sa.Column("started_at", sa.DateTime(), nullable=False),
+        sa.Column("started_by", sa.Integer(), nullable=True),
+        sa.Column("summary", sa.JSON(), nullable=False),
+        sa.Column("registry", sa.JSON(), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("results", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["drill_id"], ["drills.id"], name=op.f("fk_drill_runs_drill_id_drills")
+        ),
+        sa.ForeignKeyConstraint(
+            ["started_by"], ["users.id"], name=op.f("fk_drill_runs_started_by_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_drill_runs")),
+    )
+    with op.batch_alter_table("drill_runs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_drill_runs_drill_id"), ["drill_id"], unique=False)
 
     op.create_table(
         "inventory_lines",
@@ -784,6 +851,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_inventory_lines_depot_id"))
 
     op.drop_table("inventory_lines")
+    with op.batch_alter_table("drill_runs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_drill_runs_drill_id"))
+
+    op.drop_table("drill_runs")
+    with op.batch_alter_table("drill_incidents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_drill_incidents_drill_id"))
+
+    op.drop_table("drill_incidents")
     with op.batch_alter_table("teams", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_teams_status"))
         batch_op.drop_index(batch_op.f("ix_teams_jurisdiction_id"))
@@ -814,6 +889,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_enterprise_staff_enterprise_id"))
 
     op.drop_table("enterprise_staff")
+    with op.batch_alter_table("drills", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_drills_owner_id"))
+        batch_op.drop_index(batch_op.f("ix_drills_jurisdiction_id"))
+
+    op.drop_table("drills")
     with op.batch_alter_table("depots", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_depots_jurisdiction_id"))
 
