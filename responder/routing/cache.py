@@ -40,7 +40,7 @@ from .importer import Progress, read_road_graph, source_format
 from .speeds import SpeedTable, load_speed_table
 from .tables import NetworkTables, tables_from_graph
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 META_FILE = "meta.json"
 #: Arrays mapped copy-on-write: the virtual node slots are written per query.
 WRITABLE_ARRAYS = ("fwd_indices", "fwd_data", "rev_indices", "rev_data")

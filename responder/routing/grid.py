@@ -84,9 +84,9 @@ def build_grid(
     valid : ndarray of bool, shape (P,)
         True where vertex ``i`` starts a segment of the same road.
     cell : float, optional
-        Cell size in degrees; default 0.002 (about 200 m).
+        Cell size in degrees; default 0.001 (about 110 m).
     """
-    cell = float(cell or 0.002)
+    cell = float(cell or 0.001)
     seg = np.flatnonzero(valid[:-1]) if coords.shape[0] > 1 else np.zeros(0, np.int64)
     a, b = coords[seg], coords[seg + 1]
     x0 = float(coords[:, 0].min()) - cell

@@ -231,33 +231,36 @@ class RoadNetwork:
         bad = ~(np.isfinite(ys) & (np.abs(ys) <= 90.0))
         if bad.any():
             raise InvalidCoordinates(f"lat must be within [-90, 90], got lat={ys[bad][0]!r}")
-        seg, t, dist = self._nearest_block(xs, ys)
-        snaps = []
-        for i in range(xs.size):
-            if seg[i] < 0:  # nothing certain within the 3x3 cell block: widen the search
-                seg[i], t[i], dist[i] = self._nearest_segment(xs[i], ys[i], max_distance_m)
-            if seg[i] < 0 or dist[i] > max_distance_m:
-                raise PointTooFarFromRoad(
-                    float(xs[i]), float(ys[i]), float(dist[i]), max_distance_m
-                )
-            snaps.append(self._make_snap(int(seg[i]), float(t[i]), float(dist[i])))
-        return snaps
+        seg, t, dist = self._nearest_block(xs, ys, ring=1)
+        for ring in (3,):  # a wider vectorised pass, then a per-point search for the rest
+            todo = np.flatnonzero(seg < 0)
+            if todo.size:
+                seg[todo], t[todo], dist[todo] = self._nearest_block(xs[todo], ys[todo], ring=ring)
+        for i in np.flatnonzero(seg < 0):
+            seg[i], t[i], dist[i] = self._nearest_segment(xs[i], ys[i], max_distance_m)
+        far = np.flatnonzero((seg < 0) | (dist > max_distance_m))
+        if far.size:
+            i = far[0]
+            raise PointTooFarFromRoad(float(xs[i]), float(ys[i]), float(dist[i]), max_distance_m)
+        return self._make_snaps(seg, t, dist)
 
     def _nearest_block(
-        self, xs: NDArray[np.float64], ys: NDArray[np.float64]
+        self, xs: NDArray[np.float64], ys: NDArray[np.float64], *, ring: int
     ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
-        """Vectorised nearest segment among the 3x3 cells around each point.
+        """Vectorised nearest segment among the cells within ``ring`` of each point.
 
         Returns segment -1 for points whose best match is not provably nearest
-        (farther than one cell, or no candidate); the caller widens those.
+        (farther than ``ring`` cells, or no candidate); the caller widens those.
         """
         g = self._grid
         n = xs.size
         ix = np.floor((xs - g.x0) / g.cell).astype(np.int64)
         iy = np.floor((ys - g.y0) / g.cell).astype(np.int64)
-        off = np.array([-1, 0, 1])
-        gx = (ix[:, None, None] + off[None, None, :]).repeat(3, axis=1).reshape(n, 9)
-        gy = (iy[:, None, None] + off[None, :, None]).repeat(3, axis=2).reshape(n, 9)
+        off = np.arange(-ring, ring + 1)
+        side = off.size
+        block = side * side
+        gx = (ix[:, None, None] + off[None, None, :]).repeat(side, axis=1).reshape(n, block)
+        gy = (iy[:, None, None] + off[None, :, None]).repeat(side, axis=2).reshape(n, block)
         cells = gy * g.nx + gx
         ok = (gx >= 0) & (gx < g.nx) & (gy >= 0)
         at = np.minimum(np.searchsorted(g.keys, cells), max(g.keys.size - 1, 0))
@@ -272,7 +275,7 @@ class RoadNetwork:
             return seg, tt, dist
         start = np.repeat(lo.ravel() - np.cumsum(cnt) + cnt, cnt) + np.arange(total)
         cand = g.items[start]
-        owner = np.repeat(np.repeat(np.arange(n), 9), cnt)
+        owner = np.repeat(np.repeat(np.arange(n), block), cnt)
         coords = self._a["road_coords"]
         kx = np.cos(np.radians(ys)) * M_PER_DEG
         a, b = coords[cand], coords[cand + 1]
@@ -283,11 +286,15 @@ class RoadNetwork:
         dd = dx * dx + dy * dy
         t = np.clip(-(ax * dx + ay * dy) / np.where(dd > 0, dd, 1.0), 0.0, 1.0)
         d2 = (ax + t * dx) ** 2 + (ay + t * dy) ** 2
-        order = np.lexsort((d2, owner))
-        first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])  # owner is sorted
+        who = owner[starts]
+        best = np.full(n, np.inf)
+        best[who] = np.minimum.reduceat(d2, starts)
+        hit = np.flatnonzero(d2 == best[owner])
+        first = hit[np.r_[True, owner[hit][1:] != owner[hit][:-1]]]
         who = owner[first]
-        edge_lat = np.minimum(89.9, np.abs(ys[who]) + 2 * g.cell)
-        reach = g.cell * M_PER_DEG * np.cos(np.radians(edge_lat))
+        edge_lat = np.minimum(89.9, np.abs(ys[who]) + (ring + 1) * g.cell)
+        reach = ring * g.cell * M_PER_DEG * np.cos(np.radians(edge_lat))
         sure = np.sqrt(d2[first]) <= reach
         seg[who[sure]] = cand[first[sure]]
         tt[who[sure]] = t[first[sure]]
@@ -322,26 +329,32 @@ class RoadNetwork:
                 return best_seg, best_t, best
             ring += 1
 
-    def _make_snap(self, seg: int, t: float, dist: float) -> Snap:
+    def _make_snaps(
+        self, seg: NDArray[np.int64], t: NDArray[np.float64], dist: NDArray[np.float64]
+    ) -> list[Snap]:
         a = self._a
-        road = int(a["vertex_road"][seg])
+        road = a["vertex_road"][seg]
         cum = a["road_cum"]
-        length = float(a["road_length"][road])
-        along = float(cum[seg] + t * (cum[seg + 1] - cum[seg]))
-        fraction = min(1.0, max(0.0, along / length)) if length > 0 else 0.0
-        p = a["road_coords"][seg] + t * (a["road_coords"][seg + 1] - a["road_coords"][seg])
-        edge, twin = (int(e) for e in a["road_edge"][road])
-        return Snap(
-            edge=edge,
-            u=int(a["edge_u"][edge]),
-            v=int(a["edge_v"][edge]),
-            fraction=fraction,
-            distance_m=dist,
-            lon=float(p[0]),
-            lat=float(p[1]),
-            twin=twin,
-            road=road,
+        length = a["road_length"][road]
+        along = cum[seg] + t * (cum[seg + 1] - cum[seg])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fraction = np.where(length > 0, np.clip(along / length, 0.0, 1.0), 0.0)
+        xy = a["road_coords"]
+        p = xy[seg] + t[:, None] * (xy[seg + 1] - xy[seg])
+        edge, twin = a["road_edge"][road, 0], a["road_edge"][road, 1]
+        rows = zip(
+            edge.tolist(),
+            a["edge_u"][edge].tolist(),
+            a["edge_v"][edge].tolist(),
+            fraction.tolist(),
+            dist.tolist(),
+            p[:, 0].tolist(),
+            p[:, 1].tolist(),
+            twin.tolist(),
+            road.tolist(),
+            strict=True,
         )
+        return [Snap(*row) for row in rows]
 
     # ------------------------------------------------------------------ closures
     def _check_edges(self, ids: NDArray[Any]) -> None:
@@ -368,7 +381,8 @@ class RoadNetwork:
             graph: sp.csr_matrix = getattr(base, prefix)
             edge_pos = self._a[f"edge_{prefix}_pos"]
             touched = np.unique(edge_pos[ids])
-            members = np.flatnonzero(np.isin(edge_pos, touched))
+            shared = self._parallel_edges(prefix)
+            members = np.union1d(ids, shared[np.isin(edge_pos[shared], touched)])
             order = np.lexsort((edge_time[members], edge_pos[members]))
             members = members[order]
             pos = edge_pos[members]
@@ -386,6 +400,15 @@ class RoadNetwork:
             stale = next(k for k in cache if k != NO_CLOSURES)
             del cache[stale]
         return weights
+
+    def _parallel_edges(self, prefix: str) -> NDArray[np.int64]:
+        """Edges sharing their CSR entry with another edge (parallel roads), cached."""
+        key = f"_parallel_{prefix}"
+        if key not in self.__dict__:
+            edge_pos = self._a[f"edge_{prefix}_pos"]
+            counts = np.bincount(edge_pos)
+            self.__dict__[key] = np.flatnonzero(counts[edge_pos] > 1)
+        return self.__dict__[key]  # type: ignore[no-any-return]
 
     def edges_near(self, lon: float, lat: float, *, radius_m: float = 25.0) -> NDArray[np.int64]:
         """Return both directions of every edge within ``radius_m`` of a point.
