@@ -28,7 +28,7 @@ def line_of(depot, code):
 
 def test_confirm_the_proposal_then_follow_and_close(world, login_as, times_to):
     api = login_as("operator")
-    incident, fire, depot = setup_incident(world, api, times_to)
+    incident, _fire, depot = setup_incident(world, api, times_to)
     proposal = propose(api, incident["id"])
     chosen = [o for o in proposal["teams"]["fire"] if o["recommended"]]
     materials = [
@@ -97,7 +97,7 @@ def test_confirm_the_proposal_then_follow_and_close(world, login_as, times_to):
 
 def test_deviation_needs_a_reason_and_it_is_kept(world, login_as, times_to):
     api = login_as("operator")
-    incident, fire, depot = setup_incident(world, api, times_to)
+    incident, _fire, _depot = setup_incident(world, api, times_to)
     proposal = propose(api, incident["id"])
     other = next(o for o in proposal["teams"]["fire"] if not o["recommended"])
     body = {"proposal_id": proposal["proposal_id"], "teams": [{"team_id": other["team_id"]}]}
@@ -161,7 +161,7 @@ def test_bad_confirmations_change_nothing(world, login_as, times_to):
 
 def test_registry_cannot_bypass_dispatch_status(world, login_as, times_to):
     api = login_as("operator")
-    incident, fire, depot = setup_incident(world, api, times_to)
+    _incident, fire, _depot = setup_incident(world, api, times_to)
     response = api.patch(f"/api/v1/teams/{fire[0].id}", json={"status": "dispatched"})
     assert response.status_code == 409 and response.json["error"]["field"] == "status"
 

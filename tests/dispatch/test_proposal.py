@@ -111,7 +111,7 @@ def test_unmet_needs_and_material_shortfall_are_stated(world, login_as, times_to
     api = login_as("operator")
     target = central_node(world.network)
     reference = times_to(target)
-    node = min((n for n, t in reference.items() if 100 < t), key=lambda n: reference[n])
+    node = min((n for n, t in reference.items() if t > 100), key=lambda n: reference[n])
     world.add_team(node, ["medical"])
     world.add_depot(node, {"life_jacket": 12, "assault_boat": 5})
     incident = place_incident(api, world, target, incident_type="water_accident")
