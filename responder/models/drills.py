@@ -60,7 +60,7 @@ class DrillIncident(Located, Base):
 class DrillRun(Base):
     """One run of a drill: the registry snapshot it used and the simulated outcome.
 
-    ``registry`` is the snapshot of teams and stock taken at the start (so two runs can
+    ``registry_snapshot`` is the snapshot of teams and stock taken at the start (so two runs can
     say what changed in the registry); ``fingerprint`` is its hash; ``results`` holds the
     timeline per incident and team.
     """
@@ -72,7 +72,7 @@ class DrillRun(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    registry: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    registry_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
     results: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

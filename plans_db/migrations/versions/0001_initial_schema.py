@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 22:24:54.697875
+Create Date: 2026-11-22 22:25:11.857548
 
 """
 
@@ -565,7 +565,7 @@ def upgrade():
         sa.Column("started_at", sa.DateTime(), nullable=False),
         sa.Column("started_by", sa.Integer(), nullable=True),
         sa.Column("summary", sa.JSON(), nullable=False),
-        sa.Column("registry", sa.JSON(), nullable=False),
+        sa.Column("registry_snapshot", sa.JSON(), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("results", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
