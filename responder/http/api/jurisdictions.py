@@ -35,8 +35,10 @@ class JurisdictionSchema(Schema):
                              metadata={"description": "GeoJSON Polygon or MultiPolygon"})
     updated_at = fields.DateTime(dump_only=True)
 
-    def dump_boundary(self, obj: Jurisdiction) -> Any:
-        return json.loads(obj.boundary) if obj.boundary else None
+    def dump_boundary(self, obj: Jurisdiction | dict[str, Any]) -> Any:
+        # The list leaves boundaries out unless asked (it then dumps plain dicts).
+        boundary = obj.get("boundary") if isinstance(obj, dict) else obj.boundary
+        return json.loads(boundary) if boundary else None
 
     def load_boundary(self, value: Any) -> Any:
         return value
