@@ -38,7 +38,7 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 # UI translations (English); Chinese is the source language of the pages.
-pybabel compile -q -d responder/translations
+pybabel -q compile -d responder/translations
 # Map JavaScript/CSS (Leaflet & co.) are committed under responder/static/vendor/; this only
 # re-fetches them from npm if some are missing (see responder/mapping/assets.py).
 python scripts/vendor_assets.py
