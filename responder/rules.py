@@ -32,6 +32,8 @@ class Rules:
     counted_plan_types: frozenset[str] = frozenset({"comprehensive", "special", "on_site"})
     #: Days after which a registry record not re-verified by its owner counts as stale.
     stale_after_days: int = 90
+    #: Drills: minutes a team stays on scene by specialty (``default`` for the rest).
+    drill_on_scene_min: dict[str, float] = field(default_factory=lambda: {"default": 60.0})
 
     def mobilization_for(self, kind: str) -> float:
         """Default mobilization minutes for a team kind."""
@@ -41,6 +43,11 @@ class Rules:
         """Arrival-time standard in minutes for a specialty."""
         table = self.arrival_standard_min
         return float(table.get(specialty, table["default"]))
+
+    def on_scene_for(self, specialty: str) -> float:
+        """Drills: minutes a team of this specialty stays on scene before returning."""
+        table = self.drill_on_scene_min
+        return float(table.get(specialty, table.get("default", 60.0)))
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -73,4 +80,7 @@ def load_rules(path: str | Path | None = None) -> Rules:
         workdays=frozenset(date.fromisoformat(d) for d in filing.get("workdays", [])),
         counted_plan_types=frozenset(filing["counted_plan_types"]),
         stale_after_days=int(data.get("registry", {}).get("stale_after_days", 90)),
+        drill_on_scene_min={
+            k: float(v) for k, v in data.get("drill_on_scene_min", {"default": 60}).items()
+        },
     )

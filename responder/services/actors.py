@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "filing.read": frozenset({"clerk", "operator", "drill_organizer", "viewer"}),
     "staff.manage": frozenset({"clerk"}),
     "drills.write": frozenset({"drill_organizer"}),
+    "drills.read": frozenset({"drill_organizer", "operator", "viewer"}),
+    "coverage.read": frozenset({"drill_organizer", "operator", "viewer"}),
 }
 
 

@@ -17,6 +17,7 @@ from responder.http.api import (
     audit,
     depots,
     dispatch,
+    drills,
     enterprises,
     experts,
     exports,
@@ -42,6 +43,7 @@ BLUEPRINTS = [
     accounts.blp, jurisdictions.blp, teams.blp, depots.blp, materials.blp, experts.blp,
     enterprises.blp, imports.blp, exports.blp, audit.blp,
     dispatch.blp, matrix.blp, roads.blp, plans.blp, filing.blp,
+    drills.blp,
 ]
 
 

@@ -1,0 +1,220 @@
+"""Drills: scenarios of simulated incidents, runs against a registry snapshot, reports,
+exports and the comparison of two runs.  Nothing here touches live status or stock."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Response, current_app, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from responder.http.api import fields as f
+from responder.http.api.dispatch import dispatch_context
+from responder.http.auth import current_actor
+from responder.models import Drill, db
+from responder.services import drills
+from responder.vocabulary import INCIDENT_TYPES, SEVERITIES
+
+blp = Blueprint("drills", __name__, url_prefix="/api/v1", description="Drills (演练)")
+
+
+class DrillIncidentSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    type = f.code_of(INCIDENT_TYPES, required=True)
+    severity = f.code_of(SEVERITIES, required=True)
+    lon = f.lon(required=True)
+    lat = f.lat(required=True)
+    offset_min = fields.Float(
+        load_default=0.0,
+        allow_nan=False,
+        validate=validate.Range(0, drills.MAX_OFFSET_MIN),
+        metadata={"description": "minutes after the drill start"},
+    )
+    note = f.text(500, load_default="")
+
+
+class DrillSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = f.name(required=True)
+    description = f.text(4000, load_default="")
+    start_at = fields.AwareDateTime(required=True, default_timezone=None)
+    jurisdiction_id = fields.Integer(allow_none=True, load_default=None)
+    owner_id = fields.Integer(dump_only=True)
+    incidents = fields.List(fields.Nested(DrillIncidentSchema), load_default=list)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+    runs = fields.Function(
+        lambda d: [
+            {"id": r.id, "started_at": r.started_at.isoformat(), "summary": r.summary}
+            for r in d.runs
+        ],
+        dump_only=True,
+    )
+
+
+class DrillPatchSchema(DrillSchema):
+    class Meta:
+        partial = True
+
+
+class RunArgs(Schema):
+    on_scene_min = fields.Float(
+        allow_nan=False,
+        validate=validate.Range(0, 1440),
+        metadata={"description": "override the rules' on-scene minutes for this run"},
+    )
+
+
+def _network() -> Any:
+    return current_app.extensions.get("responder.roads")
+
+
+def _snap_max() -> float:
+    return float(current_app.config["SNAP_MAX_M"])
+
+
+def _readable(drill_id: int) -> Drill:
+    drill = drills.get(db.session, drill_id)
+    drills.require_read(current_actor(), drill)
+    return drill
+
+
+def _readable_run(run_id: int) -> Any:
+    drill_run = drills.get_run(db.session, run_id)
+    _readable(drill_run.drill_id)
+    return drill_run
+
+
+@blp.route("/drills")
+class Drills(MethodView):
+    @blp.response(200, DrillSchema(many=True))
+    def get(self) -> Any:
+        """Drills the caller may see, newest first."""
+        return drills.visible(db.session, current_actor())
+
+    @blp.arguments(DrillSchema)
+    @blp.response(201, DrillSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Save a scenario (role drill_organizer or admin); incidents may come at once."""
+        drill = drills.create(
+            db.session, current_actor(), data, network=_network(), snap_max_m=_snap_max()
+        )
+        db.session.commit()
+        return drill, 201, {"Location": url_for("drills.DrillItem", drill_id=drill.id)}
+
+
+@blp.route("/drills/<int:drill_id>")
+class DrillItem(MethodView):
+    @blp.response(200, DrillSchema)
+    def get(self, drill_id: int) -> Any:
+        return _readable(drill_id)
+
+    @blp.arguments(DrillPatchSchema)
+    @blp.response(200, DrillSchema)
+    def patch(self, data: dict[str, Any], drill_id: int) -> Any:
+        """Edit the scenario; a given ``incidents`` list replaces the old one."""
+        drill = drills.get(db.session, drill_id)
+        drills.update(
+            db.session, current_actor(), drill, data, network=_network(), snap_max_m=_snap_max()
+        )
+        db.session.commit()
+        return drill
+
+
+@blp.route("/drills/<int:drill_id>/incidents")
+class DrillIncidents(MethodView):
+    @blp.arguments(DrillIncidentSchema)
+    @blp.response(201, DrillIncidentSchema)
+    def post(self, data: dict[str, Any], drill_id: int) -> Any:
+        """Add one simulated incident (what a click on the editor map sends)."""
+        drill = drills.get(db.session, drill_id)
+        incident = drills.add_incident(
+            db.session, current_actor(), drill, data, network=_network(), snap_max_m=_snap_max()
+        )
+        db.session.commit()
+        return incident, 201
+
+
+@blp.route("/drills/<int:drill_id>/incidents/<int:incident_id>")
+class DrillIncidentItem(MethodView):
+    @blp.response(204)
+    def delete(self, drill_id: int, incident_id: int) -> Any:
+        drill = drills.get(db.session, drill_id)
+        drills.remove_incident(db.session, current_actor(), drill, incident_id)
+        db.session.commit()
+        return ""
+
+
+@blp.route("/drills/<int:drill_id>/runs")
+class DrillRuns(MethodView):
+    @blp.response(200)
+    def get(self, drill_id: int) -> Any:
+        """Past runs of the drill (summaries), newest first."""
+        drill = _readable(drill_id)
+        return [
+            {
+                "id": r.id,
+                "started_at": r.started_at.isoformat(),
+                "summary": r.summary,
+                "fingerprint": r.fingerprint,
+            }
+            for r in drill.runs
+        ]
+
+    @blp.arguments(RunArgs)
+    @blp.response(201)
+    def post(self, args: dict[str, Any], drill_id: int) -> Any:
+        """Run the drill now against a snapshot of live availability and stock; nothing live
+        changes.  Returns the timeline."""
+        drill = drills.get(db.session, drill_id)
+        drill_run = drills.run(
+            db.session,
+            current_actor(),
+            dispatch_context(),
+            drill,
+            on_scene_min=args.get("on_scene_min"),
+        )
+        db.session.commit()
+        return (
+            drills.run_json(drill_run),
+            201,
+            {"Location": url_for("drills.DrillRunItem", run_id=drill_run.id)},
+        )
+
+
+@blp.route("/drill-runs/<int:run_id>")
+class DrillRunItem(MethodView):
+    @blp.response(200)
+    def get(self, run_id: int) -> Any:
+        return drills.run_json(_readable_run(run_id))
+
+
+@blp.route("/drill-runs/<int:run_id>/timeline.csv")
+class DrillRunCsv(MethodView):
+    @blp.response(200, content_type="text/csv")
+    def get(self, run_id: int) -> Any:
+        """The timeline, one row per incident and team, material arrival and unmet need."""
+        drill_run = _readable_run(run_id)
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # so spreadsheet programs read the Chinese labels as UTF-8
+        writer = csv.DictWriter(buffer, fieldnames=drills.TIMELINE_COLUMNS)
+        writer.writeheader()
+        writer.writerows(drills.timeline_rows(drill_run))
+        name = f"drill-{drill_run.drill_id}-run-{run_id}.csv"
+        return Response(
+            buffer.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+
+@blp.route("/drill-runs/<int:run_id>/compare/<int:other_id>")
+class DrillRunCompare(MethodView):
+    @blp.response(200)
+    def get(self, run_id: int, other_id: int) -> Any:
+        """What changed from run ``run_id`` to run ``other_id`` of the same drill."""
+        return drills.compare(_readable_run(run_id), _readable_run(other_id))
