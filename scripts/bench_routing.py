@@ -23,6 +23,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -128,10 +129,8 @@ def bench(net: RoadNetwork, label: str, *, graphml_source: Path | None, large: b
     for target in incidents[:a_incidents]:
         started = time.perf_counter()
         for source in resources[:a_pairs]:
-            try:
+            with contextlib.suppress(nx.NetworkXNoPath):
                 nx.shortest_path_length(graph, source.u, target.u, weight="travel_time")
-            except nx.NetworkXNoPath:
-                pass
         a_times.append((time.perf_counter() - started) / a_pairs * RESOURCES)
     a = ms(statistics.median(a_times))
     print(f"(a) networkx per pair, extrapolated from {a_incidents} incidents x {a_pairs} pairs: "

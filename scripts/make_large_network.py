@@ -58,7 +58,7 @@ def demo_tables(cache: Path) -> tuple[NetworkTables, str]:
 
 def mosaic(base: NetworkTables, tiles: int) -> NetworkTables:
     """Tile ``base`` ``tiles`` x ``tiles`` times and join neighbours by motorway links."""
-    n, m, r = base.node_x.size, base.edge_u.size, base.road_ptr.size - 1
+    n, r = base.node_x.size, base.road_ptr.size - 1
     p = base.road_coords.shape[0]
     width = base.node_x.max() - base.node_x.min() + GAP_DEG
     height = base.node_y.max() - base.node_y.min() + GAP_DEG
@@ -68,10 +68,10 @@ def mosaic(base: NetworkTables, tiles: int) -> NetworkTables:
 
     def rep(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         return (values[None, ...] + offsets.reshape((k,) + (1,) * values.ndim)).reshape(
-            (-1,) + values.shape[1:]
+            (-1, *values.shape[1:])
         )
 
-    coords = np.concatenate([base.road_coords + (dx[t], dy[t]) for t in range(k)])
+    coords = np.concatenate([base.road_coords + np.array([dx[t], dy[t]]) for t in range(k)])
     classes = list(base.class_names)
     if "motorway" not in classes:
         classes.append("motorway")

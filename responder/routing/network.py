@@ -129,6 +129,7 @@ class RoadNetwork:
         self._weights_cache: OrderedDict[Closures, _Weights] = OrderedDict({NO_CLOSURES: base})
         self._max_edge_time = float(np.max(arrays["edge_time"]))
         self._lock = threading.Lock()
+        self._block = np.array([dy * g["nx"] + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
         self._grid_rows = int((self.bounds[3] - g["y0"]) / g["cell"]) + 2
 
     # ------------------------------------------------------------------ loading
@@ -212,7 +213,51 @@ class RoadNetwork:
         PointTooFarFromRoad
             If no road lies within ``max_distance_m`` (a ``ValueError``).
         """
-        return self.snap_many([lon], [lat], max_distance_m=max_distance_m)[0]
+        lon, lat = _check_lon_lat(lon, lat)
+        seg, t, dist = self._nearest_near(lon, lat)
+        if seg < 0:  # nothing provably nearest within one cell: widen the search
+            seg, t, dist = self._nearest_segment(lon, lat, max_distance_m)
+        if seg < 0 or dist > max_distance_m:
+            raise PointTooFarFromRoad(lon, lat, dist, max_distance_m)
+        a = self._a
+        road = int(a["vertex_road"][seg])
+        c0, c1 = float(a["road_cum"][seg]), float(a["road_cum"][seg + 1])
+        length = float(a["road_length"][road])
+        fraction = min(1.0, max(0.0, (c0 + t * (c1 - c0)) / length)) if length > 0 else 0.0
+        (x0, y0), (x1, y1) = a["road_coords"][seg].tolist(), a["road_coords"][seg + 1].tolist()
+        edge, twin = a["road_edge"][road].tolist()
+        u, v = int(a["edge_u"][edge]), int(a["edge_v"][edge])
+        lon_s, lat_s = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+        return Snap(edge, u, v, fraction, dist, lon_s, lat_s, twin, road)
+
+    def _nearest_near(self, lon: float, lat: float) -> tuple[int, float, float]:
+        """Scalar fast path of ``_nearest_block`` (3x3 cells) for one point."""
+        g = self._grid
+        ix = math.floor((lon - g.x0) / g.cell)
+        iy = math.floor((lat - g.y0) / g.cell)
+        # neighbours left of column 0 alias cells of the previous row: extra candidates only
+        cells = self._block + (iy * g.nx + ix)
+        at = np.minimum(np.searchsorted(g.keys, cells), g.keys.size - 1)
+        at = at[g.keys[at] == cells].tolist()
+        if not at:
+            return -1, 0.0, math.inf
+        ptr, items = g.ptr, g.items
+        cand = np.concatenate([items[ptr[k] : ptr[k + 1]] for k in at])
+        xy = self._a["road_coords"]
+        kx = math.cos(math.radians(lat)) * M_PER_DEG
+        a, b = xy[cand], xy[cand + 1]
+        ax, ay = (a[:, 0] - lon) * kx, (a[:, 1] - lat) * M_PER_DEG
+        dx, dy = (b[:, 0] - a[:, 0]) * kx, (b[:, 1] - a[:, 1]) * M_PER_DEG
+        dd = dx * dx + dy * dy
+        dd[dd == 0] = 1.0
+        t = np.clip(-(ax * dx + ay * dy) / dd, 0.0, 1.0)
+        d2 = (ax + t * dx) ** 2 + (ay + t * dy) ** 2
+        k = int(np.argmin(d2))
+        best = math.sqrt(d2[k])
+        reach = g.cell * M_PER_DEG * math.cos(math.radians(min(89.9, abs(lat) + 2 * g.cell)))
+        if best > reach:
+            return -1, 0.0, math.inf
+        return int(cand[k]), float(t[k]), best
 
     def snap_many(
         self, lons: ArrayLike, lats: ArrayLike, *, max_distance_m: float = 2000.0
@@ -467,8 +512,9 @@ class RoadNetwork:
         t = weights.edge_time
         f = origin.fraction
         along, ahead = _part(f, t[origin.edge]), _part(1 - f, t[origin.edge])
-        back = _part(1 - f, t[origin.twin]) if origin.twin >= 0 else math.inf
-        behind = _part(f, t[origin.twin]) if origin.twin >= 0 else math.inf
+        # A point at a node reaches that node for free even on a one-way road (0 * inf = 0).
+        t_twin = t[origin.twin] if origin.twin >= 0 else math.inf
+        back, behind = _part(1 - f, t_twin), _part(f, t_twin)
         if direction == "from":
             graph, slots = weights.fwd, ((origin.v, ahead), (origin.u, behind))
         else:
@@ -531,11 +577,13 @@ class RoadNetwork:
         cutoff_s: float | None,
         closures: Closures | None,
         need: int | None,
+        offsets_s: ArrayLike | None = None,
     ) -> NDArray[np.float64]:
         weights = self._weights(closures)
         cutoff = math.inf if cutoff_s is None else float(cutoff_s)
-        if cutoff < 0:
+        if not cutoff >= 0:
             raise ValueError(f"cutoff_s must be >= 0, got {cutoff_s}")
+        offsets = _offsets(offsets_s, len(others))
         if not others:
             return np.zeros(0)
         if need is None:
@@ -548,20 +596,19 @@ class RoadNetwork:
                 np.array([[origin.lon, origin.lat]]),
                 np.array([(s.lon, s.lat) for s in others]),
             )
-            limit = min(
-                cutoff,
-                60.0 + 1.4 * float(np.partition(crow, need - 1)[need - 1]) / _SPEED_GUESS_MPS,
-            )
+            guess = 60.0 + 1.4 * crow / _SPEED_GUESS_MPS + offsets
+            limit = min(cutoff, float(np.partition(guess, need - 1)[need - 1]))
         reached = -1
         while True:
             dist, _ = self._search(origin, direction, weights, limit)
-            times = self._combine(origin, others, dist, direction, weights)
-            times[times > limit] = np.inf
+            raw = self._combine(origin, others, dist, direction, weights) + offsets
+            # a total <= limit is exact; anything above may not be (not settled yet)
+            times = np.where(raw <= limit, raw, np.inf)
             if need is None or limit >= cutoff or np.count_nonzero(np.isfinite(times)) >= need:
                 return times
             settled = int(np.count_nonzero(np.isfinite(dist)))
-            if settled == reached and limit > self._max_edge_time:
-                return times  # the whole reachable part is explored
+            if settled == reached and limit > 2 * self._max_edge_time:
+                return np.where(raw <= cutoff, raw, np.inf)  # all reachable nodes settled
             reached = settled
             limit = min(cutoff, limit * 2)
 
@@ -574,6 +621,7 @@ class RoadNetwork:
         cutoff_s: float | None = None,
         closures: Closures | None = None,
         need: int | None = None,
+        offsets_s: ArrayLike | None = None,
     ) -> NDArray[np.float64]:
         """Travel time from each source to ``target`` (many-to-one, the dispatch path).
 
@@ -594,13 +642,16 @@ class RoadNetwork:
             Stop once this many sources are settled. The returned finite times are
             exact and include the ``need`` fastest; other sources may be ``inf``
             because they were not reached before the search stopped.
+        offsets_s : array-like, optional
+            Seconds added per source before ranking, cutoff and ``need`` (e.g. each
+            team's mobilization time, so ``need`` picks the earliest *arrivals*).
 
         Returns
         -------
         ndarray of float64
             Seconds per source, ``inf`` when unreachable (or not settled, see ``need``).
         """
-        return self._times(target, sources, "to", cutoff_s, closures, need)
+        return self._times(target, sources, "to", cutoff_s, closures, need, offsets_s)
 
     def times_from(
         self,
@@ -610,9 +661,10 @@ class RoadNetwork:
         cutoff_s: float | None = None,
         closures: Closures | None = None,
         need: int | None = None,
+        offsets_s: ArrayLike | None = None,
     ) -> NDArray[np.float64]:
         """Travel time from ``source`` to each target (one-to-many); see ``times_to``."""
-        return self._times(source, targets, "from", cutoff_s, closures, need)
+        return self._times(source, targets, "from", cutoff_s, closures, need, offsets_s)
 
     def route(self, source: Snap, target: Snap, *, closures: Closures | None = None) -> Route:
         """Return the fastest route with full geometry.
@@ -645,7 +697,8 @@ class RoadNetwork:
             pieces.append((source.edge, fs, ft) if ft >= fs else (source.twin, 1 - fs, 1 - ft))
         else:
             via_u = dist[target.u] + ft * t[target.edge]
-            via_v = dist[target.v] + (1 - ft) * t[target.twin] if target.twin >= 0 else math.inf
+            t_twin = t[target.twin] if target.twin >= 0 else math.inf
+            via_v = dist[target.v] + _part(1 - ft, t_twin)  # at v itself: free, one-way or not
             if via_u <= via_v:
                 end, last = target.u, (target.edge, 0.0, ft)
             else:
@@ -795,6 +848,7 @@ class RoadNetwork:
         direction: Direction = "from",
         cutoff_s: float | None = None,
         closures: Closures | None = None,
+        offsets_s: ArrayLike | None = None,
     ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
         """One multi-source search: time to each node from its nearest source.
 
@@ -807,6 +861,10 @@ class RoadNetwork:
             ``"to"``: time from each node to its nearest source.
         cutoff_s : float, optional
             Nodes farther than this get ``inf`` and source ``-1``.
+        closures : Closures, optional
+            Closures and slowdowns to honour.
+        offsets_s : array-like, optional
+            Seconds added per source (e.g. mobilization time) before comparing.
 
         Returns
         -------
@@ -817,13 +875,14 @@ class RoadNetwork:
         if direction not in ("to", "from"):
             raise ValueError(f"direction must be 'to' or 'from', got {direction!r}")
         n = self.node_count
+        offsets = _offsets(offsets_s, len(sources))
         if not sources:
             return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
         weights = self._weights(closures)
         t = weights.edge_time
         graph = weights.fwd if direction == "from" else weights.rev
         cols, vals = [], []
-        for s in sources:
+        for s, extra in zip(sources, offsets.tolist(), strict=True):
             tw = t[s.twin] if s.twin >= 0 else np.inf
             if direction == "from":
                 cols += [s.v, s.u]
@@ -831,6 +890,7 @@ class RoadNetwork:
             else:
                 cols += [s.u, s.v]
                 vals += [_part(s.fraction, t[s.edge]), _part(1 - s.fraction, tw)]
+            vals[-2:] = [vals[-2] + extra, vals[-1] + extra]
         k = len(sources)
         size = n + 1 + k
         indptr = np.concatenate([graph.indptr, graph.indptr[-1] + 2 * np.arange(1, k + 1)])
@@ -956,6 +1016,17 @@ def _raster_area(local: NDArray[np.float64], idx: NDArray[Any], cell: float) -> 
 
 def _linestrings(xy: NDArray[np.float64], idx: NDArray[Any]) -> NDArray[Any]:
     return shapely.linestrings(xy, indices=idx)
+
+
+def _offsets(values: ArrayLike | None, count: int) -> NDArray[np.float64]:
+    if values is None:
+        return np.zeros(count)
+    out = np.asarray(values, dtype=np.float64).ravel()
+    if out.size != count:
+        raise ValueError(f"offsets_s has {out.size} values for {count} points")
+    if not np.all(np.isfinite(out) & (out >= 0)):
+        raise ValueError("offsets_s must be finite seconds >= 0")
+    return out
 
 
 def _part(fraction: Any, seconds: Any) -> Any:

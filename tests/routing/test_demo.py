@@ -167,3 +167,19 @@ def test_isochrones_nest(demo_net: RoadNetwork) -> None:
     # nested up to the 50 m raster resolution (5e-4 deg)
     assert areas[1].buffer(5e-4).contains(areas[0])
     assert areas[0].distance(shapely.Point(center.lon, center.lat)) < 5e-4
+
+
+def test_offsets_rank_by_arrival(demo_net: RoadNetwork) -> None:
+    snaps = _random_snaps(demo_net, 101, seed=23)
+    target, sources = snaps[0], snaps[1:]
+    mobilization = np.random.default_rng(23).choice([300.0, 600.0, 1200.0], len(sources))
+    arrival = demo_net.times_to(target, sources) + mobilization
+    early = demo_net.times_to(target, sources, need=5, offsets_s=mobilization)
+    finite = np.isfinite(early)
+    np.testing.assert_allclose(early[finite], arrival[finite], atol=TOLERANCE_S, rtol=0)
+    assert set(np.argsort(arrival)[:5]) <= set(np.flatnonzero(finite))
+    times, _ = demo_net.nearest_source_times(sources[:5], offsets_s=mobilization[:5])
+    plain = np.array([demo_net.nearest_source_times([s])[0] for s in sources[:5]])
+    np.testing.assert_allclose(times, (plain + mobilization[:5, None]).min(axis=0), atol=1e-6)
+    with pytest.raises(ValueError, match="offsets_s"):
+        demo_net.times_to(target, sources, offsets_s=[1.0])
