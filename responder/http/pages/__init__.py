@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from responder.http.pages import audit, auth_pages, dispatch, display, registry
+from responder.http.pages import audit, auth_pages, dispatch, display, filing, registry
 
 
 def init_app(app: Flask) -> None:
@@ -14,3 +14,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(registry.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(dispatch.bp)
+    app.register_blueprint(filing.bp)
