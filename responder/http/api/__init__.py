@@ -15,6 +15,7 @@ from flask_smorest import Api
 from responder.http.api import (
     accounts,
     audit,
+    coverage,
     depots,
     dispatch,
     drills,
@@ -43,7 +44,7 @@ BLUEPRINTS = [
     accounts.blp, jurisdictions.blp, teams.blp, depots.blp, materials.blp, experts.blp,
     enterprises.blp, imports.blp, exports.blp, audit.blp,
     dispatch.blp, matrix.blp, roads.blp, plans.blp, filing.blp,
-    drills.blp,
+    drills.blp, coverage.blp,
 ]
 
 
