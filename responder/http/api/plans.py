@@ -11,13 +11,13 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
-from responder.errors import InvalidInput
+from responder.errors import InvalidInput, Unprocessable
 from responder.http.api import fields as f
 from responder.http.api.common import ListArgs, page_schema
 from responder.http.auth import current_actor
 from responder.models import Plan, db
 from responder.rules import Rules
-from responder.services import documents, filing, jurisdictions, plans
+from responder.services import documents, feasibility, filing, jurisdictions, plans
 from responder.services.workdays import today_in
 from responder.vocabulary import (
     INCIDENT_TYPES,
@@ -368,3 +368,69 @@ class Staff(MethodView):
         plans.link_staff(db.session, current_actor(), **data)
         db.session.commit()
         return data, 201
+
+
+class FeasibilityArgs(Schema):
+    jurisdiction_id = fields.Integer(metadata={"description": "plans of this subtree"})
+    plan_id = fields.List(fields.Integer(), metadata={"description": "only these plans"})
+    only_problems = fields.Boolean(load_default=True)
+
+
+class ShortfallSchema(Schema):
+    kind = fields.String()
+    need = fields.String()
+    required = fields.Float()
+    in_time = fields.Float()
+    reason = fields.String()
+    standard_min = fields.Float()
+    nearest_min = fields.Float(allow_none=True)
+    unit = fields.String()
+
+
+class PlanCheckSchema(Schema):
+    plan_id = fields.Integer()
+    title = fields.String()
+    enterprise_id = fields.Integer()
+    enterprise = fields.String()
+    feasible = fields.Boolean()
+    shortfalls = fields.List(fields.Nested(ShortfallSchema))
+
+
+class FeasibilitySchema(Schema):
+    checked = fields.Integer()
+    items = fields.List(fields.Nested(PlanCheckSchema))
+
+
+@blp.route("/feasibility")
+class Feasibility(MethodView):
+    @blp.arguments(FeasibilityArgs, location="query")
+    @blp.response(200, FeasibilitySchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Filed plans whose teams or materials cannot reach the site within the
+        arrival-time standard, with why (road travel times from the loaded road network)."""
+        actor = current_actor()
+        network = current_app.extensions.get("responder.roads")
+        if network is None:
+            raise Unprocessable(
+                "road network not loaded: feasibility needs road travel times "
+                "(start the app with LOAD_ROADS on and a compiled region)",
+                code="roads_not_loaded",
+            )
+        root = (
+            jurisdictions.get(db.session, args["jurisdiction_id"])
+            if args.get("jurisdiction_id") is not None
+            else None
+        )
+        checks = feasibility.check_plans(
+            db.session,
+            actor,
+            travel_minutes=feasibility.road_travel(
+                network, max_snap_m=float(current_app.config["SNAP_MAX_M"])
+            ),
+            rules=rules(),
+            today=today(),
+            root=root,
+            plan_ids=args.get("plan_id"),
+        )
+        shown = [c for c in checks if not (args["only_problems"] and c.feasible)]
+        return {"checked": len(checks), "items": shown}
