@@ -1,0 +1,46 @@
+"""Points lying exactly on a node (fraction 0 or 1), on one-way roads too: registry records
+are often placed on nodes, and a point at a node must reach it for free in every query."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import networkx as nx
+import pytest
+
+from responder.routing import RoadNetwork
+
+
+@pytest.fixture(scope="module")
+def network_and_graph(demo_network_cache):
+    network = RoadNetwork.load(demo_network_cache)
+    graph = nx.DiGraph()
+    for u, v, t in zip(network.edge_u, network.edge_v, network.edge_time_s, strict=True):
+        u, v, t = int(u), int(v), float(t)
+        if not graph.has_edge(u, v) or graph[u][v]["t"] > t:
+            graph.add_edge(u, v, t=t)
+    return network, graph
+
+
+def test_node_points_match_networkx_both_ways(network_and_graph):
+    network, graph = network_and_graph
+    rng = random.Random(11)
+    checked = one_way_ends = 0
+    for _ in range(400):
+        a, b = rng.randrange(network.node_count), rng.randrange(network.node_count)
+        source = network.snap(float(network.node_lon[a]), float(network.node_lat[a]))
+        target = network.snap(float(network.node_lon[b]), float(network.node_lat[b]))
+        one_way_ends += (source.twin < 0) + (target.twin < 0)
+        try:
+            expected = nx.shortest_path_length(graph, a, b, weight="t")
+        except nx.NetworkXNoPath:
+            expected = math.inf
+        assert network.times_to(target, [source])[0] == pytest.approx(expected, abs=1e-6)
+        assert network.times_from(source, [target])[0] == pytest.approx(expected, abs=1e-6)
+        if math.isfinite(expected):
+            assert network.route(source, target).travel_time_s == pytest.approx(expected,
+                                                                                abs=1e-6)
+            checked += 1
+    assert checked > 300
+    assert one_way_ends > 20, "the sample must include points on one-way roads"
