@@ -26,10 +26,10 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from responder import create_app  # noqa: E402
-from responder.models import Enterprise, HazardSource, Jurisdiction, Plan, db  # noqa: E402
-from responder.services import filing_rates  # noqa: E402
-from responder.vocabulary import INDUSTRIES  # noqa: E402
+from responder import create_app
+from responder.models import Enterprise, HazardSource, Jurisdiction, Plan, db
+from responder.services import filing_rates
+from responder.vocabulary import INDUSTRIES
 
 AS_OF = date(2024, 6, 30)
 PAST = date(2022, 12, 31)
@@ -219,28 +219,36 @@ def main() -> int:
     parser.add_argument("--plans", type=int, default=150_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build the database in this folder")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the database already in --keep instead of rebuilding it",
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_filing_"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "bench.sqlite"
-    path.unlink(missing_ok=True)
+    reuse = args.reuse and path.exists()
+    if not reuse:
+        path.unlink(missing_ok=True)
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "LOAD_ROADS": False})
     rng = random.Random(20240630)
     with app.app_context():
         from flask_migrate import upgrade
 
         upgrade()
-        began = time.perf_counter()
-        places = build_tree()
-        enterprises = build_enterprises(args.enterprises, places, rng)
-        build_plans(args.plans, enterprises, places, rng)
-        db.session.commit()
-        db.session.execute(db.text("ANALYZE"))
-        db.session.commit()
-        print(
-            f"built {args.enterprises} enterprises, {args.plans} plans in "
-            f"{time.perf_counter() - began:.1f} s ({path})"
-        )
+        if not reuse:
+            began = time.perf_counter()
+            places = build_tree()
+            enterprises = build_enterprises(args.enterprises, places, rng)
+            build_plans(args.plans, enterprises, places, rng)
+            db.session.commit()
+            db.session.execute(db.text("ANALYZE"))
+            db.session.commit()
+            print(
+                f"built {args.enterprises} enterprises, {args.plans} plans in "
+                f"{time.perf_counter() - began:.1f} s ({path})"
+            )
         rules = app.extensions["responder.rules"]
         city = db.session.get(Jurisdiction, 2)
         county = db.session.get(Jurisdiction, 3)

@@ -36,7 +36,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from responder.errors import Forbidden, InvalidInput
 from responder.models import Enterprise, HazardSource, Jurisdiction, Plan
@@ -112,15 +112,14 @@ def _end_of(day: date) -> datetime:
 # --- the building blocks ------------------------------------------------------------------
 
 
-def _grade(day: date) -> Any:
-    """Correlated: the enterprise's highest hazard grade live at the end of ``day``."""
+def _grades(day: date) -> Any:
+    """Per enterprise with a hazard source live at the end of ``day``: its highest grade
+    (one grouped pass over the hazard sources, joined once, not probed per enterprise)."""
     return (
-        select(func.min(HazardSource.grade))
-        .where(
-            HazardSource.enterprise_id == Enterprise.id,
-            or_(HazardSource.retired_at.is_(None), HazardSource.retired_at >= _end_of(day)),
-        )
-        .scalar_subquery()
+        select(HazardSource.enterprise_id.label("eid"), func.min(HazardSource.grade).label("grade"))
+        .where(or_(HazardSource.retired_at.is_(None), HazardSource.retired_at >= _end_of(day)))
+        .group_by(HazardSource.enterprise_id)
+        .subquery("grades")
     )
 
 
@@ -148,7 +147,8 @@ def _existing(day: date, root: Jurisdiction | None) -> list[ColumnElement[bool]]
 def required_enterprises(day: date, rules: Rules, root: Jurisdiction | None) -> Any:
     """A subquery of the required enterprises on ``day``: id, industry, jurisdiction_id,
     grade (NULL without a hazard source) and filed (1 if covered, else 0)."""
-    grade = _grade(day)
+    grades = _grades(day)
+    grade = grades.c.grade
     stmt = (
         select(
             Enterprise.id.label("id"),
@@ -157,6 +157,7 @@ def required_enterprises(day: date, rules: Rules, root: Jurisdiction | None) -> 
             grade.label("grade"),
             case((_covered(day, rules), 1), else_=0).label("filed"),
         )
+        .outerjoin(grades, grades.c.eid == Enterprise.id)
         .where(*_existing(day, root))
         .where(or_(Enterprise.industry.in_(sorted(rules.required_industries)), grade.is_not(None)))
     )
@@ -196,45 +197,36 @@ def rates(
 def _by_jurisdiction(
     session: Session, required: Any, root: Jurisdiction | None, depth: int
 ) -> list[Rate]:
-    """Aggregate per jurisdiction first (a few hundred rows), then roll those up to every
-    shown ancestor with a prefix match on the materialized path."""
-    per_node = (
+    """Count per jurisdiction in SQL (one GROUP BY: a few hundred rows however many
+    enterprises), then add each node's counts to its shown ancestors along its path."""
+    per_node = session.execute(
         select(
-            required.c.jurisdiction_id.label("jid"),
-            func.count().label("required"),
-            func.sum(required.c.filed).label("filed"),
+            Jurisdiction.path,
+            func.count(),
+            func.coalesce(func.sum(required.c.filed), 0),
         )
-        .group_by(required.c.jurisdiction_id)
-        .cte("per_node")
-    )
-    leaf = aliased(Jurisdiction, name="leaf")
-    leaves = (
-        select(leaf.path.label("path"), per_node.c.required, per_node.c.filed)
-        .join(per_node, per_node.c.jid == leaf.id)
-        .cte("leaves")
-    )
-    shown = aliased(Jurisdiction, name="shown")
+        .join(required, required.c.jurisdiction_id == Jurisdiction.id)
+        .group_by(Jurisdiction.id, Jurisdiction.path)
+    ).all()
     if root is None:
         top = session.scalar(select(func.min(Jurisdiction.depth))) or 0
-        where = [shown.depth <= top + depth]
+        where = [Jurisdiction.depth <= top + depth]
     else:
         where = [
-            or_(shown.id == root.id, shown.path.like(f"{root.path}%")),
-            shown.depth <= root.depth + depth,
+            or_(Jurisdiction.id == root.id, Jurisdiction.path.like(f"{root.path}%")),
+            Jurisdiction.depth <= root.depth + depth,
         ]
-    rows = session.execute(
-        select(
-            shown.id,
-            func.coalesce(func.sum(leaves.c.required), 0),
-            func.coalesce(func.sum(leaves.c.filed), 0),
-        )
-        .select_from(shown)
-        .outerjoin(leaves, leaves.c.path.like(shown.path + literal("%")))
-        .where(*where)
-        .group_by(shown.id, shown.path)
-        .order_by(shown.path)
+    shown = session.execute(
+        select(Jurisdiction.id, Jurisdiction.path).where(*where).order_by(Jurisdiction.path)
     ).all()
-    return [Rate(str(jid), int(n), int(f)) for jid, n, f in rows]
+    counts = {jid: [0, 0] for jid, _path in shown}
+    for path, n, f in per_node:
+        for ancestor in path.strip("/").split("/"):
+            tally = counts.get(int(ancestor))
+            if tally is not None:
+                tally[0] += int(n)
+                tally[1] += int(f)
+    return [Rate(str(jid), *counts[jid]) for jid, _path in shown]
 
 
 def total(session: Session, *, day: date, rules: Rules, root: Jurisdiction | None = None) -> Point:
