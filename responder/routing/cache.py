@@ -18,7 +18,8 @@ point in the middle of an edge):
   ``vertex_road``
 * ``fwd_indptr``, ``fwd_indices``, ``fwd_data``, ``fwd_pos_edge``, ``edge_fwd_pos``
   and the same with ``rev_`` for the reversed graph: CSR with the MIN weight over
-  parallel edges; ``*_pos_edge`` names the edge that gives the minimum
+  parallel edges; ``*_pos_edge`` names the edge that gives the minimum;
+  ``fwd_parallel``/``rev_parallel`` list the edges that share a CSR entry
 * ``grid_keys``, ``grid_ptr``, ``grid_items`` (see ``grid.py``)
 """
 
@@ -40,7 +41,7 @@ from .importer import Progress, read_road_graph, source_format
 from .speeds import SpeedTable, load_speed_table
 from .tables import NetworkTables, tables_from_graph
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 META_FILE = "meta.json"
 #: Arrays mapped copy-on-write: the virtual node slots are written per query.
 WRITABLE_ARRAYS = ("fwd_indices", "fwd_data", "rev_indices", "rev_data")
@@ -219,6 +220,7 @@ def compile_arrays(t: NetworkTables) -> tuple[dict[str, NDArray[Any]], dict[str,
             f"{prefix}_data": data,
             f"{prefix}_pos_edge": pos_edge,
             f"edge_{prefix}_pos": edge_pos,
+            f"{prefix}_parallel": np.flatnonzero(np.bincount(edge_pos)[edge_pos] > 1),
         }
     grid = build_grid(t.road_coords, np.append(same, False))
     arrays |= {"grid_keys": grid.keys, "grid_ptr": grid.ptr, "grid_items": grid.items}

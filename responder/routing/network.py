@@ -17,7 +17,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -92,13 +92,80 @@ class Route:
     edges: list[int]
 
 
+class _EdgeTimes:
+    """Edge travel times with closures: the shared base array plus a sparse patch."""
+
+    def __init__(
+        self, base: NDArray[np.float64], ids: NDArray[np.int64], values: NDArray[np.float64]
+    ) -> None:
+        self.base, self.ids, self.values = base, ids, values
+
+    def __getitem__(self, edges: Any) -> Any:
+        out = self.base[edges]
+        if self.ids.size == 0:
+            return out
+        at = np.minimum(np.searchsorted(self.ids, edges), self.ids.size - 1)
+        return np.where(self.ids[at] == edges, self.values[at], out)[()]
+
+    def full(self) -> NDArray[np.float64]:
+        """A private copy of all edge times with the patch applied."""
+        out = np.array(self.base)
+        out[self.ids] = self.values
+        return out
+
+
+@dataclass
+class _Patch:
+    """CSR entries changed by closures: positions, new weights, new minimum edges."""
+
+    pos: NDArray[np.int64]
+    data: NDArray[np.float64]
+    edge: NDArray[np.int64]
+
+
 @dataclass
 class _Weights:
-    fwd: sp.csr_matrix
-    rev: sp.csr_matrix
-    fwd_pos_edge: NDArray[np.int32]
-    rev_pos_edge: NDArray[np.int32]
-    edge_time: NDArray[np.float64]
+    """Travel times under one ``Closures`` value (cached per value by the network).
+
+    Queries use the sparse forms (``times``, ``fwd_patch``, ``rev_patch``). The dense
+    forms (``edge_time`` and the ``fwd``/``rev`` CSR graphs with closures applied) are
+    private copies built on first access, for code that needs whole arrays.
+    """
+
+    times: _EdgeTimes
+    fwd_patch: _Patch
+    rev_patch: _Patch
+    graphs: dict[str, sp.csr_matrix]
+    lock: threading.Lock
+    dense: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def edge_time(self) -> NDArray[np.float64]:
+        """All edge times with closures applied."""
+        if "edge_time" not in self.dense:
+            times = self.times
+            self.dense["edge_time"] = times.full() if times.ids.size else times.base
+        return self.dense["edge_time"]  # type: ignore[no-any-return]
+
+    @property
+    def fwd(self) -> sp.csr_matrix:
+        """Forward CSR graph with closures applied (a private copy)."""
+        return self._graph("fwd")
+
+    @property
+    def rev(self) -> sp.csr_matrix:
+        """Reversed CSR graph with closures applied (a private copy)."""
+        return self._graph("rev")
+
+    def _graph(self, prefix: str) -> sp.csr_matrix:
+        if prefix not in self.dense:
+            base = self.graphs[prefix]
+            with self.lock:  # searches patch the shared weights in place under this lock
+                data = np.array(base.data)
+            patch: _Patch = getattr(self, f"{prefix}_patch")
+            data[patch.pos] = patch.data
+            self.dense[prefix] = _csr(data, base.indices, base.indptr, base.shape[0])
+        return self.dense[prefix]  # type: ignore[no-any-return]
 
 
 class RoadNetwork:
@@ -119,16 +186,22 @@ class RoadNetwork:
             arrays["grid_items"],
         )  # fmt: skip
         n1 = self.node_count + 1
+        self._graphs = {
+            "fwd": _csr(arrays["fwd_data"], arrays["fwd_indices"], arrays["fwd_indptr"], n1),
+            "rev": _csr(arrays["rev_data"], arrays["rev_indices"], arrays["rev_indptr"], n1),
+        }
+        none = np.zeros(0, dtype=np.int64)
+        empty = _Patch(none, np.zeros(0), none)
+        self._lock = threading.Lock()
         base = _Weights(
-            fwd=_csr(arrays["fwd_data"], arrays["fwd_indices"], arrays["fwd_indptr"], n1),
-            rev=_csr(arrays["rev_data"], arrays["rev_indices"], arrays["rev_indptr"], n1),
-            fwd_pos_edge=arrays["fwd_pos_edge"],
-            rev_pos_edge=arrays["rev_pos_edge"],
-            edge_time=arrays["edge_time"],
+            _EdgeTimes(arrays["edge_time"], none, np.zeros(0)),
+            empty,
+            empty,
+            self._graphs,
+            self._lock,
         )
         self._weights_cache: OrderedDict[Closures, _Weights] = OrderedDict({NO_CLOSURES: base})
         self._max_edge_time = float(np.max(arrays["edge_time"]))
-        self._lock = threading.Lock()
         self._block = np.array([dy * g["nx"] + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
         self._grid_rows = int((self.bounds[3] - g["y0"]) / g["cell"]) + 2
 
@@ -418,27 +491,24 @@ class RoadNetwork:
             return cache[closures]
         ids, factors = closures.edge_ids, closures.factors
         self._check_edges(ids)
-        base = cache[NO_CLOSURES]
-        edge_time = base.edge_time.copy()
-        edge_time[ids] = np.where(np.isinf(factors), np.inf, edge_time[ids] * factors)
-        parts: dict[str, Any] = {"edge_time": edge_time}
+        base_time = self._a["edge_time"]
+        values = np.where(np.isinf(factors), np.inf, base_time[ids] * factors)
+        times = _EdgeTimes(base_time, ids, values)
+        parts: dict[str, Any] = {"times": times, "graphs": self._graphs, "lock": self._lock}
         for prefix in ("fwd", "rev"):
-            graph: sp.csr_matrix = getattr(base, prefix)
             edge_pos = self._a[f"edge_{prefix}_pos"]
             touched = np.unique(edge_pos[ids])
             shared = self._parallel_edges(prefix)
             members = np.union1d(ids, shared[np.isin(edge_pos[shared], touched)])
-            order = np.lexsort((edge_time[members], edge_pos[members]))
-            members = members[order]
+            member_time = times[members]
+            order = np.lexsort((member_time, edge_pos[members]))
+            members, member_time = members[order], member_time[order]
             pos = edge_pos[members]
             first = np.ones(pos.size, dtype=bool)
             first[1:] = pos[1:] != pos[:-1]
-            data = np.array(graph.data)
-            pos_edge = np.array(getattr(base, f"{prefix}_pos_edge"))
-            data[pos[first]] = edge_time[members[first]]
-            pos_edge[pos[first]] = members[first]
-            parts[prefix] = _csr(data, graph.indices, graph.indptr, self.node_count + 1)
-            parts[f"{prefix}_pos_edge"] = pos_edge
+            parts[f"{prefix}_patch"] = _Patch(
+                pos[first].astype(np.int64), member_time[first], members[first].astype(np.int64)
+            )
         weights = _Weights(**parts)
         cache[closures] = weights
         while len(cache) > _CLOSURE_CACHE_SIZE:
@@ -447,13 +517,8 @@ class RoadNetwork:
         return weights
 
     def _parallel_edges(self, prefix: str) -> NDArray[np.int64]:
-        """Edges sharing their CSR entry with another edge (parallel roads), cached."""
-        key = f"_parallel_{prefix}"
-        if key not in self.__dict__:
-            edge_pos = self._a[f"edge_{prefix}_pos"]
-            counts = np.bincount(edge_pos)
-            self.__dict__[key] = np.flatnonzero(counts[edge_pos] > 1)
-        return self.__dict__[key]  # type: ignore[no-any-return]
+        """Edges sharing their CSR entry with another edge (parallel roads)."""
+        return self._a[f"{prefix}_parallel"]
 
     def edges_near(self, lon: float, lat: float, *, radius_m: float = 25.0) -> NDArray[np.int64]:
         """Return both directions of every edge within ``radius_m`` of a point.
@@ -509,26 +574,35 @@ class RoadNetwork:
         predecessors: bool = False,
     ) -> tuple[NDArray[np.float64], NDArray[np.int32] | None]:
         """Dijkstra from a snapped point; ``direction="to"`` searches the reversed graph."""
-        t = weights.edge_time
+        t = weights.times
         f = origin.fraction
         along, ahead = _part(f, t[origin.edge]), _part(1 - f, t[origin.edge])
         # A point at a node reaches that node for free even on a one-way road (0 * inf = 0).
         t_twin = t[origin.twin] if origin.twin >= 0 else math.inf
         back, behind = _part(1 - f, t_twin), _part(f, t_twin)
         if direction == "from":
-            graph, slots = weights.fwd, ((origin.v, ahead), (origin.u, behind))
+            prefix, slots = "fwd", ((origin.v, ahead), (origin.u, behind))
         else:
-            graph, slots = weights.rev, ((origin.u, along), (origin.v, back))
+            prefix, slots = "rev", ((origin.u, along), (origin.v, back))
+        graph = self._graphs[prefix]
+        patch: _Patch = getattr(weights, f"{prefix}_patch")
         with self._lock:
+            # Closures are patched into the (copy-on-write) weights for this search only
+            # and restored afterwards: O(closed edges) instead of copying the array.
+            saved = graph.data[patch.pos]
+            graph.data[patch.pos] = patch.data
             graph.indices[-2:] = (slots[0][0], slots[1][0])
             graph.data[-2:] = (slots[0][1], slots[1][1])
-            result = dijkstra(
-                graph,
-                directed=True,
-                indices=self.node_count,
-                limit=limit,
-                return_predecessors=predecessors,
-            )
+            try:
+                result = dijkstra(
+                    graph,
+                    directed=True,
+                    indices=self.node_count,
+                    limit=limit,
+                    return_predecessors=predecessors,
+                )
+            finally:
+                graph.data[patch.pos] = saved
         if predecessors:
             return result[0], result[1]
         return result, None
@@ -542,7 +616,7 @@ class RoadNetwork:
         weights: _Weights,
     ) -> NDArray[np.float64]:
         """Exact times between ``origin`` and each snap, from node distances."""
-        t = weights.edge_time
+        t = weights.times
         edge = np.fromiter((s.edge for s in others), np.int64, len(others))
         twin = np.fromiter((s.twin for s in others), np.int64, len(others))
         frac = np.fromiter((s.fraction for s in others), np.float64, len(others))
@@ -675,7 +749,7 @@ class RoadNetwork:
             If the target cannot be reached (a ``ValueError``).
         """
         weights = self._weights(closures)
-        t = weights.edge_time
+        t = weights.times
         times = self._times(source, [target], "from", None, closures, 1)
         best = float(times[0])
         if not math.isfinite(best):
@@ -730,8 +804,9 @@ class RoadNetwork:
 
     def _edge_between(self, a: int, b: int, weights: _Weights) -> int:
         lo, hi = self._a["fwd_indptr"][a], self._a["fwd_indptr"][a + 1]
-        pos = lo + int(np.flatnonzero(weights.fwd.indices[lo:hi] == b)[0])
-        return int(weights.fwd_pos_edge[pos])
+        pos = lo + int(np.flatnonzero(self._a["fwd_indices"][lo:hi] == b)[0])
+        hit = np.flatnonzero(weights.fwd_patch.pos == pos)
+        return int(weights.fwd_patch.edge[hit[0]] if hit.size else self._a["fwd_pos_edge"][pos])
 
     def _edge_piece(self, edge: int, f0: float, f1: float) -> list[tuple[float, float]]:
         """Coordinates of ``edge`` between fractions ``f0`` and ``f1`` (edge direction)."""
@@ -744,6 +819,8 @@ class RoadNetwork:
         a = self._a
         lo, hi = int(a["road_ptr"][road]), int(a["road_ptr"][road + 1])
         xy = np.asarray(a["road_coords"][lo:hi])
+        if (f0, f1) in ((0.0, 1.0), (1.0, 0.0)):  # a whole edge: no interpolation needed
+            return [tuple(p) for p in (xy if f0 == 0.0 else xy[::-1]).tolist()]
         cum = np.asarray(a["road_cum"][lo:hi])
         length = cum[-1]
         s0, s1 = sorted((f0 * length, f1 * length))
@@ -879,8 +956,10 @@ class RoadNetwork:
         if not sources:
             return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
         weights = self._weights(closures)
-        t = weights.edge_time
-        graph = weights.fwd if direction == "from" else weights.rev
+        t = weights.times
+        prefix = "fwd" if direction == "from" else "rev"
+        graph = self._graphs[prefix]
+        patch: _Patch = getattr(weights, f"{prefix}_patch")
         cols, vals = [], []
         for s, extra in zip(sources, offsets.tolist(), strict=True):
             tw = t[s.twin] if s.twin >= 0 else np.inf
@@ -894,9 +973,11 @@ class RoadNetwork:
         k = len(sources)
         size = n + 1 + k
         indptr = np.concatenate([graph.indptr, graph.indptr[-1] + 2 * np.arange(1, k + 1)])
+        data = np.concatenate([graph.data, vals])
+        data[patch.pos] = patch.data
         big = sp.csr_matrix(
             (
-                np.concatenate([graph.data, vals]),
+                data,
                 np.concatenate([graph.indices, np.asarray(cols, dtype=np.int32)]),
                 indptr.astype(np.int32),
             ),
@@ -933,7 +1014,7 @@ class RoadNetwork:
         -------
         covered_m, total_m : float
         """
-        t = self._weights(closures).edge_time
+        t = self._weights(closures).times
         fwd, twin = self._a["road_edge"][:, 0], self._a["road_edge"][:, 1]
         u, v = self._a["edge_u"][fwd], self._a["edge_v"][fwd]
         t_f = t[fwd]
