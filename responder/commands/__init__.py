@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from responder.commands import demo, registry, users
+from responder.commands import demo, registry, roads, users
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(users.users_cli)
     app.cli.add_command(demo.demo_cli)
     app.cli.add_command(registry.registry_cli)
+    app.cli.add_command(roads.roads_cli)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import MetaData
+from sqlalchemy.exc import SQLAlchemyError
 
 from responder import demo
 from responder.errors import DomainError
@@ -51,7 +54,7 @@ def load_command(
     reset: bool,
     if_empty: bool,
     seed: int,
-    today: object,
+    today: datetime | None,
     password: str | None,
     logins_file: Path | None,
 ) -> None:
@@ -69,9 +72,15 @@ def load_command(
     if reset:
         _wipe()
     started = time.perf_counter()
-    load_date = today.date() if today is not None else date.today()  # type: ignore[attr-defined]
+    load_date = today.date() if today is not None else date.today()
     try:
-        result = demo.load(db.session, seed=seed, today=load_date, password=password)
+        result = demo.load(
+            db.session,
+            seed=seed,
+            today=load_date,
+            password=password,
+            rules=current_app.extensions["responder.rules"],
+        )
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
@@ -87,11 +96,26 @@ def load_command(
 
 
 def _wipe() -> None:
-    """Migrate down to nothing and back up: every table is dropped and recreated empty."""
+    """Migrate down to nothing and back up: every table is dropped and recreated empty.
+
+    A database made by an earlier draft of the initial migration cannot be migrated down
+    cleanly; then whatever tables it has are dropped as found.
+    """
     db.session.remove()
-    downgrade(revision="base")
+    try:
+        downgrade(revision="base")
+    except SQLAlchemyError as error:
+        click.echo(f"migrating down failed ({type(error).__name__}); dropping the tables found")
+        _drop_existing_tables()
     upgrade()
     click.echo("database wiped and migrated afresh")
+
+
+def _drop_existing_tables() -> None:
+    tables = MetaData()
+    tables.reflect(bind=db.engine)
+    with db.engine.begin() as connection:
+        tables.drop_all(bind=connection)
 
 
 def _logins_text(logins: list[demo.Login]) -> str:

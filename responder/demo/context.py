@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from responder.demo.region import Area, Region
 from responder.demo.roads import RoadNodes, near
+from responder.rules import Rules, load_rules
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Demo:
     today: date
     roads: RoadNodes
     password: str | None = None
+    rules: Rules = field(default_factory=load_rules)
     region: Region | None = None
     #: Records later steps refer to, by a short key (``bases["mine"]``, ``materials[code]``).
     bases: dict[str, Any] = field(default_factory=dict)

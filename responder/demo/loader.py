@@ -25,6 +25,7 @@ from responder.demo.context import Demo, Login
 from responder.demo.roads import DEMO_OSM, read_road_nodes
 from responder.errors import Conflict
 from responder.models import Enterprise, Jurisdiction, RescueTeam, User
+from responder.rules import Rules, load_rules
 
 DEFAULT_SEED = 20240601
 Step = Callable[[Demo], None]
@@ -38,6 +39,7 @@ def _load_region(demo: Demo) -> None:
 STEPS: list[tuple[str, Step]] = [
     ("jurisdictions", _load_region),
     ("catalog", stock.load_catalog),
+    ("response_matrix", stock.load_response_matrix),
     ("bases", resources.load_bases),
     ("teams", resources.load_teams),
     ("depots", stock.load_depots),
@@ -72,13 +74,15 @@ def load(
     seed: int = DEFAULT_SEED,
     today: date | None = None,
     password: str | None = None,
+    rules: Rules | None = None,
     osm_path: Path = DEMO_OSM,
 ) -> DemoResult:
     """Fill an empty database with the demo region; the caller commits.
 
     The same ``seed`` and ``today`` give the same rows every time (``today`` anchors expiry
     and verification dates, so the demo always shows some stock expired and some records
-    stale).  Passwords are random unless ``password`` is given.  Refuses (Conflict) when the
+    stale).  Passwords are random unless ``password`` is given.  ``rules`` (default: the
+    built-in ones) scale the response matrix by severity.  Refuses (Conflict) when the
     database already holds jurisdictions, teams, enterprises or users.
     """
     present = existing_data(session)
@@ -92,6 +96,7 @@ def load(
         today=today or date.today(),
         roads=read_road_nodes(osm_path),
         password=password,
+        rules=rules or load_rules(),
     )
     seconds = {"read roads": time.perf_counter() - started}
     for name, step in STEPS:

@@ -13,7 +13,7 @@ from typing import Any
 from responder.demo import people
 from responder.demo.context import Demo
 from responder.models import Depot
-from responder.services import inventory, materials, registry
+from responder.services import inventory, materials, matrix, registry
 from responder.services.actors import SYSTEM
 from responder.services.resources import DEPOTS
 
@@ -25,11 +25,11 @@ TYPICAL: dict[str, tuple[float, float, int]] = {
     "breathing_apparatus": (12, 80, 0),
     "protective_suit": (10, 100, 0),
     "gas_detector": (6, 50, 0),
-    "neutralizer": (1, 20, 1),
+    "neutralizer": (0.5, 2.5, 1),  # scarce: a severe hazchem leak finds too little
     "sandbag": (2000, 20000, -2),
     "drainage_pump": (2, 20, 0),
     "generator": (2, 15, 0),
-    "hydraulic_tools": (2, 12, 0),
+    "hydraulic_tools": (1, 3, 0),  # scarce: a severe collapse finds too few
     "assault_boat": (2, 12, 0),
     "life_jacket": (50, 500, -1),
     "self_rescuer": (60, 400, 0),
@@ -92,6 +92,16 @@ def load_catalog(demo: Demo) -> None:
     materials.seed_catalog(demo.session, SYSTEM)
     demo.materials = {code: materials.by_code(demo.session, code) for code in TYPICAL}
     demo.counts["materials"] = len(demo.materials)
+
+
+def load_response_matrix(demo: Demo) -> None:
+    """The default response matrix (incident type -> specialties, materials), so dispatch
+    proposals in the demo have needs to fill."""
+    notes = matrix.seed(demo.session, demo.rules)
+    if notes:
+        raise ValueError(
+            "response matrix names materials missing from the catalog: " + "; ".join(notes)
+        )
 
 
 def _add_line(demo: Demo, depot: Depot, code: str, quantity: float, expiry: date | None) -> None:

@@ -31,13 +31,15 @@ from responder.models import (
     HazardSource,
     InventoryLine,
     Jurisdiction,
+    MatrixMaterialNeed,
+    MatrixTeamNeed,
     RescueBase,
     RescueTeam,
     User,
     db,
 )
 from responder.services import accounts, credit_codes
-from responder.vocabulary import INDUSTRIES, SPECIALTIES
+from responder.vocabulary import INCIDENT_TYPES, INDUSTRIES, SPECIALTIES
 
 LOAD_DATE = date(2025, 3, 1)
 #: Columns that record when a row was written, not what it says.
@@ -223,6 +225,11 @@ def test_industries_and_hazard_sources_are_realistic(
     assert grades == {1, 2, 3, 4}
     for source in db.session.scalars(select(HazardSource)):
         assert source.substances and all(s["quantity_t"] > 0 for s in source.substances)
+
+
+def test_response_matrix_is_seeded(loaded: tuple[Flask, demo.DemoResult]) -> None:
+    assert set(db.session.scalars(select(MatrixTeamNeed.incident_type))) == set(INCIDENT_TYPES)
+    assert db.session.scalar(select(db.func.count()).select_from(MatrixMaterialNeed)) > 0
 
 
 def test_every_specialty_has_several_teams_and_some_are_unavailable(
