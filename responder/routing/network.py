@@ -193,6 +193,7 @@ class RoadNetwork:
         none = np.zeros(0, dtype=np.int64)
         empty = _Patch(none, np.zeros(0), none)
         self._lock = threading.Lock()
+        self._cache_lock = threading.Lock()
         base = _Weights(
             _EdgeTimes(arrays["edge_time"], none, np.zeros(0)),
             empty,
@@ -486,9 +487,10 @@ class RoadNetwork:
     def _weights(self, closures: Closures | None) -> _Weights:
         closures = closures or NO_CLOSURES
         cache = self._weights_cache
-        if closures in cache:
-            cache.move_to_end(closures)
-            return cache[closures]
+        with self._cache_lock:
+            if closures in cache:
+                cache.move_to_end(closures)
+                return cache[closures]
         ids, factors = closures.edge_ids, closures.factors
         self._check_edges(ids)
         base_time = self._a["edge_time"]
@@ -510,10 +512,11 @@ class RoadNetwork:
                 pos[first].astype(np.int64), member_time[first], members[first].astype(np.int64)
             )
         weights = _Weights(**parts)
-        cache[closures] = weights
-        while len(cache) > _CLOSURE_CACHE_SIZE:
-            stale = next(k for k in cache if k != NO_CLOSURES)
-            del cache[stale]
+        with self._cache_lock:
+            cache[closures] = weights
+            while len(cache) > _CLOSURE_CACHE_SIZE:
+                stale = next(k for k in cache if k != NO_CLOSURES)
+                del cache[stale]
         return weights
 
     def _parallel_edges(self, prefix: str) -> NDArray[np.int64]:
@@ -790,6 +793,52 @@ class RoadNetwork:
                 (self._edge_between(a, b, weights), 0.0, 1.0) for a, b in itertools.pairwise(nodes)
             )
             pieces.append(last)
+        return self._assemble(pieces, best)
+
+    def routes_to(
+        self, target: Snap, sources: Sequence[Snap], *, closures: Closures | None = None
+    ) -> list[Route | None]:
+        """Fastest routes from many points to one target, from ONE reversed-graph search.
+
+        The dispatch case (many teams, one incident): equal to calling ``route`` per source,
+        at the cost of a single search.  ``None`` where the target cannot be reached.
+        """
+        weights = self._weights(closures)
+        t = weights.edge_time
+        dist, pred = self._search(target, "to", weights, math.inf, True)
+        assert pred is not None
+        totals = self._combine(target, sources, dist, "to", weights)
+        ft = target.fraction
+        along = _part(ft, t[target.edge])
+        routes: list[Route | None] = []
+        for source, total in zip(sources, totals, strict=True):
+            if not math.isfinite(total):
+                routes.append(None)
+                continue
+            if source.road == target.road:  # may go straight along the shared road
+                routes.append(self.route(source, target, closures=closures))
+                continue
+            fs = source.fraction
+            t_twin = t[source.twin] if source.twin >= 0 else math.inf
+            via_v = _part(1 - fs, t[source.edge]) + dist[source.v]
+            via_u = _part(fs, t_twin) + dist[source.u]
+            first, node = ((source.edge, fs, 1.0), source.v) if via_v <= via_u else (
+                (source.twin, 1 - fs, 1.0), source.u)
+            nodes = [node]
+            while pred[nodes[-1]] != self.node_count:
+                nodes.append(int(pred[nodes[-1]]))
+            end = nodes[-1]
+            if end == target.u and abs(dist[end] - along) <= 1e-9 * max(1.0, along):
+                last = (target.edge, 0.0, ft)
+            else:
+                last = (target.twin, 0.0, 1 - ft)
+            middle = [(self._edge_between(a, b, weights), 0.0, 1.0)
+                      for a, b in itertools.pairwise(nodes)]
+            routes.append(self._assemble([first, *middle, last], float(total)))
+        return routes
+
+    def _assemble(self, pieces: list[tuple[int, float, float]], best: float) -> Route:
+        """A Route from (edge, from fraction, to fraction) pieces in travel order."""
         coords: list[tuple[float, float]] = []
         length = 0.0
         edges = []

@@ -183,3 +183,22 @@ def test_offsets_rank_by_arrival(demo_net: RoadNetwork) -> None:
     np.testing.assert_allclose(times, (plain + mobilization[:5, None]).min(axis=0), atol=1e-6)
     with pytest.raises(ValueError, match="offsets_s"):
         demo_net.times_to(target, sources, offsets_s=[1.0])
+
+
+def test_concurrent_queries_with_and_without_closures(demo_net: RoadNetwork) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    snaps = _random_snaps(demo_net, 41, seed=29)
+    targets, sources = snaps[:20], snaps[20:]
+    closed = Closures.closed(demo_net.edges_near(targets[1].lon, targets[1].lat, radius_m=400))
+
+    def query(i: int) -> np.ndarray:
+        return demo_net.times_to(targets[i % 20], sources, closures=closed if i % 2 else None)
+
+    expected = [query(i) for i in range(40)]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(query, range(40)))
+    for want, have in zip(expected, got, strict=True):
+        np.testing.assert_array_equal(want, have)
+    plain = demo_net.times_to(targets[1], sources)
+    assert not np.array_equal(plain, expected[1])  # the closure matters for this target
