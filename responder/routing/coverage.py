@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
+import shapely
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import dijkstra
 
@@ -240,3 +241,16 @@ def snap_times_to(
     via = secs + dense[nodes]
     via = np.where(np.isnan(via), np.inf, via)
     return via.reshape(-1, 2).min(axis=1)
+
+
+def road_lines(
+    network: RoadNetwork, roads: NDArray[np.int64], *, tolerance_m: float = 8.0
+) -> list[NDArray[np.float64]]:
+    """Simplified lon/lat coordinates of the given roads, for drawing coverage."""
+    if roads.size == 0:
+        return []
+    xy, idx = network._road_coords_list(np.asarray(roads, dtype=np.int64))
+    lines = shapely.linestrings(xy, indices=idx)
+    if tolerance_m > 0:
+        lines = shapely.simplify(lines, tolerance_m / 111_320.0)
+    return [shapely.get_coordinates(line) for line in lines]

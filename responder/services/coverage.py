@@ -86,6 +86,7 @@ class CoverageResult:
     road_mask: NDArray[np.bool_]
     site_times: dict[tuple[str, int], float]
     figures: dict[str, Any]
+    hazards: list[Site] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- inputs from the database
@@ -113,27 +114,31 @@ def _geometry(boundary: str) -> BaseGeometry:
 
 
 def sites_in(session: Session, area: Area) -> tuple[list[Site], list[Site]]:
-    """Active enterprises and major hazard sources in the area's jurisdiction subtree."""
-    enterprises = select(Enterprise).where(Enterprise.retired_at.is_(None))
+    """Active enterprises and major hazard sources in the area's jurisdiction subtree
+    (plain column reads: coverage is asked often and needs no ORM objects)."""
+    enterprises = select(Enterprise.id, Enterprise.name, Enterprise.lon, Enterprise.lat).where(
+        Enterprise.retired_at.is_(None)
+    )
     sources = (
-        select(HazardSource, Enterprise)
+        select(
+            HazardSource.id,
+            HazardSource.name,
+            Enterprise.lon,
+            Enterprise.lat,
+            HazardSource.grade,
+            Enterprise.name,
+        )
         .join(Enterprise, Enterprise.id == HazardSource.enterprise_id)
         .where(HazardSource.retired_at.is_(None), Enterprise.retired_at.is_(None))
     )
     if area.node is not None:
-        enterprises = enterprises.where(
-            jurisdictions.subtree_filter(Enterprise.jurisdiction_id, area.node.path)
-        )
-        sources = sources.where(
-            jurisdictions.subtree_filter(Enterprise.jurisdiction_id, area.node.path)
-        )
+        inside = jurisdictions.subtree_filter(Enterprise.jurisdiction_id, area.node.path)
+        enterprises, sources = enterprises.where(inside), sources.where(inside)
     firms = [
-        Site("enterprise", e.id, e.name, e.lon, e.lat)
-        for e in session.scalars(enterprises.order_by(Enterprise.id))
+        Site("enterprise", *row) for row in session.execute(enterprises.order_by(Enterprise.id))
     ]
     hazards = [
-        Site("hazard_source", h.id, h.name, e.lon, e.lat, h.grade, e.name)
-        for h, e in session.execute(sources.order_by(HazardSource.id))
+        Site("hazard_source", *row) for row in session.execute(sources.order_by(HazardSource.id))
     ]
     return firms, hazards
 
@@ -232,7 +237,15 @@ def compute(
         ],
     }
     return CoverageResult(
-        specialty, standard_min, list(kept), times, share, mask, site_times, figures
+        specialty,
+        standard_min,
+        list(kept),
+        times,
+        share,
+        mask,
+        site_times,
+        figures,
+        list(hazards),
     )
 
 
@@ -316,7 +329,7 @@ def coverage(
     away_ids = check_away(session, away)
     area = area_of(session, jurisdiction_id)
     teams = live_resources(
-        session, ctx.rules, today=today or date.today(), specialties=[specialty]
+        session, ctx.rules, today=today or date.today(), specialties=[specialty], material_ids=[]
     ).teams
     enterprises, hazards = sites_in(session, area)
 
@@ -375,12 +388,18 @@ class Candidate:
 
 def registry_candidates(session: Session, area: Area) -> list[Candidate]:
     """Existing bases and depots (in the area's subtree, when one is given)."""
-    out = []
-    for model, kind in ((RescueBase, "base"), (Depot, "depot")):
-        query = select(model).where(model.retired_at.is_(None)).order_by(model.id)
+    out: list[Candidate] = []
+    models: tuple[tuple[type[RescueBase] | type[Depot], str], ...] = (
+        (RescueBase, "base"),
+        (Depot, "depot"),
+    )
+    for model, kind in models:
+        query = select(model.id, model.name, model.lon, model.lat).where(
+            model.retired_at.is_(None)
+        )
         if area.node is not None:
             query = query.where(jurisdictions.subtree_filter(model.jurisdiction_id, area.node.path))
-        out += [Candidate(kind, r.id, r.name, r.lon, r.lat) for r in session.scalars(query)]
+        out += [Candidate(kind, *row) for row in session.execute(query.order_by(model.id))]
     return out
 
 

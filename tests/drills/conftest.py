@@ -6,6 +6,7 @@ import pytest
 from flask import Flask
 
 from tests.dispatch.conftest import reference_graph, times_to, world  # noqa: F401 (fixtures)
+from tests.pages.conftest import sign_in  # noqa: F401 (fixture)
 
 
 @pytest.fixture

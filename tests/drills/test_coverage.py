@@ -19,29 +19,54 @@ MOBILIZATION_S = {"professional": 300, "quasi_professional": 600, "volunteer": 1
 
 
 def ctx_for(app, network):
-    return coverage.CoverageContext(network=network, rules=app.extensions["responder.rules"],
-                                    closures=None, closure_ids=[], snap_max_m=2000.0)
+    return coverage.CoverageContext(
+        network=network,
+        rules=app.extensions["responder.rules"],
+        closures=None,
+        closure_ids=[],
+        snap_max_m=2000.0,
+    )
 
 
 def brute_times(graph, teams):
     """node -> min over teams of mobilization + networkx travel time team -> node."""
     best: dict[int, float] = {}
     for node, mobilization in teams:
-        for other, seconds in nx.single_source_dijkstra_path_length(graph, node,
-                                                                    weight="t").items():
+        for other, seconds in nx.single_source_dijkstra_path_length(
+            graph, node, weight="t"
+        ).items():
             best[other] = min(best.get(other, np.inf), mobilization + seconds)
     return best
 
 
 def add_site(world, node, number, grade=None):
     lon, lat = world.node_point(node)
-    enterprise = registry.create(db.session, SYSTEM, ENTERPRISES, {
-        "name": f"企业{number}", "credit_code": credit_codes.make(f"9133010300000{number:04d}"),
-        "industry": "hazchem_storage", "scale": "above", "lon": lon, "lat": lat})
+    enterprise = registry.create(
+        db.session,
+        SYSTEM,
+        ENTERPRISES,
+        {
+            "name": f"企业{number}",
+            "credit_code": credit_codes.make(f"9133010300000{number:04d}"),
+            "industry": "hazchem_storage",
+            "scale": "above",
+            "lon": lon,
+            "lat": lat,
+        },
+    )
     if grade is not None:
-        registry.create(db.session, SYSTEM, HAZARD_SOURCES, {
-            "name": f"危险源{number}", "enterprise_id": enterprise.id, "grade": grade,
-            "substances": [], "monitored": True})
+        registry.create(
+            db.session,
+            SYSTEM,
+            HAZARD_SOURCES,
+            {
+                "name": f"危险源{number}",
+                "enterprise_id": enterprise.id,
+                "grade": grade,
+                "substances": [],
+                "monitored": True,
+            },
+        )
     db.session.commit()
     return enterprise
 
@@ -52,10 +77,11 @@ def scene(world, reference_graph):
     source) at road nodes whose brute-force arrival time is not within 2 s of the standard."""
     rng = random.Random(11)
     centre = central_node(world.network)
-    near = nx.single_source_dijkstra_path_length(reference_graph, centre, weight="t",
-                                                 cutoff=900)
-    placed = [(rng.choice(sorted(near)), kind)
-              for kind in ("professional", "quasi_professional", "volunteer")]
+    near = nx.single_source_dijkstra_path_length(reference_graph, centre, weight="t", cutoff=900)
+    placed = [
+        (rng.choice(sorted(near)), kind)
+        for kind in ("professional", "quasi_professional", "volunteer")
+    ]
     teams = [world.add_team(node, ["hazchem"], kind=kind) for node, kind in placed]
     world.add_team(placed[0][0], ["fire"])  # another specialty never counts
     times = brute_times(reference_graph, [(n, MOBILIZATION_S[k]) for n, k in placed])
@@ -80,7 +106,8 @@ def test_figures_match_networkx(app, world, scene, reference_graph):
     assert figures["teams"] == 3
     assert figures["enterprises"]["total"] == 40
     assert figures["enterprises"]["covered"] == sum(
-        times.get(n, np.inf) <= STANDARD_S for n in scene["site_nodes"])
+        times.get(n, np.inf) <= STANDARD_S for n in scene["site_nodes"]
+    )
     assert figures["hazard_sources"]["total"] == 20
     covered = sum(times.get(n, np.inf) <= STANDARD_S for n in hazards)
     assert figures["hazard_sources"]["covered"] == covered
@@ -88,8 +115,7 @@ def test_figures_match_networkx(app, world, scene, reference_graph):
     assert 0 < covered < 20, "the case should have both covered and uncovered sources"
 
     # Road length: the engine's own rule fed with networkx times gives the same figure.
-    reference_m, total_m = network.covered_length_m(
-        np.where(within, expected, np.inf), STANDARD_S)
+    reference_m, total_m = network.covered_length_m(np.where(within, expected, np.inf), STANDARD_S)
     assert figures["roads"]["covered_km"] == pytest.approx(reference_m / 1000, abs=1e-3)
     assert figures["roads"]["total_km"] == pytest.approx(total_m / 1000, abs=1e-3)
     assert 0 < figures["roads"]["share"] < 1
@@ -99,23 +125,30 @@ def test_jurisdiction_counts_only_its_own_sites(app, world, scene):
     network = world.network
     ctx = ctx_for(app, network)
     whole = coverage.coverage(db.session, SYSTEM, ctx, specialty="hazchem").figures
-    parts = [coverage.coverage(db.session, SYSTEM, ctx, specialty="hazchem",
-                               jurisdiction_id=j.id).figures for j in (world.west, world.east)]
+    parts = [
+        coverage.coverage(
+            db.session, SYSTEM, ctx, specialty="hazchem", jurisdiction_id=j.id
+        ).figures
+        for j in (world.west, world.east)
+    ]
     for key in ("enterprises", "hazard_sources"):
         assert sum(p[key]["total"] for p in parts) == whole[key]["total"]
         assert sum(p[key]["covered"] for p in parts) == whole[key]["covered"]
     assert sum(p["roads"]["total_km"] for p in parts) == pytest.approx(
-        whole["roads"]["total_km"], abs=0.01)
-    city = coverage.coverage(db.session, SYSTEM, ctx, specialty="hazchem",
-                             jurisdiction_id=world.west.parent_id).figures
+        whole["roads"]["total_km"], abs=0.01
+    )
+    city = coverage.coverage(
+        db.session, SYSTEM, ctx, specialty="hazchem", jurisdiction_id=world.west.parent_id
+    ).figures
     assert [a["jurisdiction_id"] for a in city["by_area"]] == [world.west.id, world.east.id]
 
 
 def test_what_if_removes_exactly_the_given_teams(app, world, scene, reference_graph):
     network = world.network
     gone = scene["teams"][0]
-    result = coverage.coverage(db.session, SYSTEM, ctx_for(app, network), specialty="hazchem",
-                               away=[gone.id])
+    result = coverage.coverage(
+        db.session, SYSTEM, ctx_for(app, network), specialty="hazchem", away=[gone.id]
+    )
     what_if = result.figures["what_if"]
     assert what_if["away"] == [gone.id]
     assert result.figures["teams"] == 2 and what_if["baseline"]["teams"] == 3
@@ -126,16 +159,17 @@ def test_what_if_removes_exactly_the_given_teams(app, world, scene, reference_gr
     assert np.allclose(result.node_times[within], expected[within], atol=1e-6)
     hazards = [n for i, n in enumerate(scene["site_nodes"]) if i % 2 == 0]
     assert result.figures["hazard_sources"]["covered"] == sum(
-        times.get(n, np.inf) <= STANDARD_S for n in hazards)
+        times.get(n, np.inf) <= STANDARD_S for n in hazards
+    )
     before = what_if["baseline"]["hazard_sources"]["covered"]
     assert len(what_if["newly_uncovered_hazard_sources"]) == (
-        before - result.figures["hazard_sources"]["covered"])
+        before - result.figures["hazard_sources"]["covered"]
+    )
 
 
 def test_what_if_rejects_unknown_teams(app, world, scene, login_as):
     api = login_as("viewer")
-    response = api.get("/api/v1/coverage", query_string={"specialty": "hazchem",
-                                                         "away": "999999"})
+    response = api.get("/api/v1/coverage", query_string={"specialty": "hazchem", "away": "999999"})
     assert response.status_code == 422 and response.json["error"]["field"] == "away"
 
 
@@ -163,8 +197,9 @@ def test_site_suggestion_beats_every_single_candidate(app, world, scene, referen
     budget = STANDARD_S - MOBILIZATION_S["professional"]
     single = []
     for node in candidates:
-        reach = nx.single_source_dijkstra_path_length(reference_graph, node, weight="t",
-                                                      cutoff=budget)
+        reach = nx.single_source_dijkstra_path_length(
+            reference_graph, node, weight="t", cutoff=budget
+        )
         single.append({h for h in uncovered if hazard_node[names[h]] in reach})
     best_single = max(len(s) for s in single)
     assert best_single > 0, "the case should let some candidate help"
@@ -177,25 +212,32 @@ def test_site_suggestion_beats_every_single_candidate(app, world, scene, referen
     for pick in picks:
         covers = {c["id"] for c in pick["covers"]}
         assert len(covers) == pick["gain"] and not covers & seen
-        node = candidates[[world.node_point(n) for n in candidates].index(
-            (pick["lon"], pick["lat"]))]
+        node = candidates[
+            [world.node_point(n) for n in candidates].index((pick["lon"], pick["lat"]))
+        ]
         assert covers <= single[candidates.index(node)]
         seen |= covers
     # Nodes as candidates can only do at least as well as the registry's sites.
-    by_node = coverage.suggest_sites(db.session, SYSTEM, ctx, specialty="hazchem", k=1,
-                                     candidates="nodes")
+    by_node = coverage.suggest_sites(
+        db.session, SYSTEM, ctx, specialty="hazchem", k=1, candidates="nodes"
+    )
     assert by_node["picks"][0]["gain"] >= best_single
 
 
 def test_greedy_cover_on_a_hand_made_case():
     import scipy.sparse as sp
 
-    cover = sp.csr_matrix(np.array([
-        [1, 1, 0, 0, 0],
-        [0, 1, 1, 1, 0],
-        [0, 0, 0, 1, 1],
-        [1, 0, 0, 0, 0],
-    ], dtype=float))
+    cover = sp.csr_matrix(
+        np.array(
+            [
+                [1, 1, 0, 0, 0],
+                [0, 1, 1, 1, 0],
+                [0, 0, 0, 1, 1],
+                [1, 0, 0, 0, 0],
+            ],
+            dtype=float,
+        )
+    )
     picks = coverage.greedy_cover(cover, 5)
     assert [(c, newly) for c, newly, _ in picks] == [(1, [1, 2, 3]), (0, [0]), (2, [4])]
     assert [g for *_, g in picks] == [3, 1, 1]

@@ -18,8 +18,10 @@ DRILL_TABLES = {"drills", "drill_incidents", "drill_runs", "audit_log"}
 
 
 def new_drill(api, incidents, **extra):
-    response = api.post("/api/v1/drills", json={"name": "夜间危化演练", "start_at": START,
-                                                "incidents": incidents, **extra})
+    response = api.post(
+        "/api/v1/drills",
+        json={"name": "夜间危化演练", "start_at": START, "incidents": incidents, **extra},
+    )
     assert response.status_code == 201, response.json
     return response.json
 
@@ -32,14 +34,21 @@ def run(api, drill_id, **body):
 
 def at(world, node, offset, incident_type="power_outage", severity="general"):
     lon, lat = world.node_point(node)
-    return {"type": incident_type, "severity": severity, "lon": lon, "lat": lat,
-            "offset_min": offset}
+    return {
+        "type": incident_type,
+        "severity": severity,
+        "lon": lon,
+        "lat": lat,
+        "offset_min": offset,
+    }
 
 
 def live_incident(operator, world, node, incident_type="power_outage"):
     lon, lat = world.node_point(node)
-    response = operator.post("/api/v1/incidents", json={
-        "type": incident_type, "severity": "general", "lon": lon, "lat": lat})
+    response = operator.post(
+        "/api/v1/incidents",
+        json={"type": incident_type, "severity": "general", "lon": lon, "lat": lat},
+    )
     assert response.status_code == 201, response.json
     return response.json
 
@@ -61,8 +70,15 @@ def test_team_is_busy_until_it_could_have_returned(world, login_as, times_to, re
     free_again = 300 + to_scene[near] + on_scene * 60 + back  # seconds after the start
     just_before = math.floor(free_again / 60) - 1
     just_after = math.ceil(free_again / 60) + 1
-    drill = new_drill(api, [at(world, scene, 0), at(world, scene, 10),
-                            at(world, scene, just_before), at(world, scene, just_after)])
+    drill = new_drill(
+        api,
+        [
+            at(world, scene, 0),
+            at(world, scene, 10),
+            at(world, scene, just_before),
+            at(world, scene, just_after),
+        ],
+    )
     timeline = run(api, drill["id"], on_scene_min=on_scene)["results"]["incidents"]
 
     sent = [[t["team_id"] for t in entry["teams"]] for entry in timeline]
@@ -117,10 +133,17 @@ def test_a_drill_leaves_every_live_table_unchanged(world, login_as):
     live = live_incident(operator, world, scene, "fire_explosion")
     proposal = operator.post(f"/api/v1/incidents/{live['id']}/proposal").json
     taken = proposal["recommended"]["teams"]
-    confirmed = operator.post(f"/api/v1/incidents/{live['id']}/dispatch", json={
-        "proposal_id": proposal["proposal_id"], "teams": [{"team_id": t} for t in taken],
-        "materials": [{"inventory_line_id": line, "quantity": q}
-                      for line, q in proposal["recommended"]["materials"]]})
+    confirmed = operator.post(
+        f"/api/v1/incidents/{live['id']}/dispatch",
+        json={
+            "proposal_id": proposal["proposal_id"],
+            "teams": [{"team_id": t} for t in taken],
+            "materials": [
+                {"inventory_line_id": line, "quantity": q}
+                for line, q in proposal["recommended"]["materials"]
+            ],
+        },
+    )
     assert confirmed.status_code == 201, confirmed.json
     drill = new_drill(api, [at(world, scene, m, "fire_explosion", "major") for m in (0, 5, 9)])
     db.session.commit()
@@ -137,7 +160,8 @@ def test_a_drill_leaves_every_live_table_unchanged(world, login_as):
     assert table_digests() == before
     new_entries = db.session.scalars(select(AuditEntry).where(AuditEntry.id > audit_before)).all()
     assert [(e.entity, e.action, e.entity_id) for e in new_entries] == [
-        ("drill", "run", drill["id"])]
+        ("drill", "run", drill["id"])
+    ]
     assert operator.get(f"/api/v1/incidents/{live['id']}").status_code == 200
 
 
@@ -150,11 +174,14 @@ def test_drill_records_never_appear_in_live_lists(world, login_as):
     drill = new_drill(api, [at(world, scene, 0)])
     run(api, drill["id"])
     # A simulated incident recorded with its drill id (the incidents table allows it).
-    db.session.execute(text(
-        "INSERT INTO incidents (type, severity, lon, lat, reported_at, description, status, "
-        "drill_id, close_reason) VALUES ('power_outage', 'general', :lon, :lat, "
-        "'2026-03-01 09:00:00', '', 'open', :drill, '')"),
-        {"lon": live["lon"], "lat": live["lat"], "drill": drill["id"]})
+    db.session.execute(
+        text(
+            "INSERT INTO incidents (type, severity, lon, lat, reported_at, description, status, "
+            "drill_id, close_reason) VALUES ('power_outage', 'general', :lon, :lat, "
+            "'2026-03-01 09:00:00', '', 'open', :drill, '')"
+        ),
+        {"lon": live["lon"], "lat": live["lat"], "drill": drill["id"]},
+    )
     db.session.commit()
     drill_incident = db.session.scalar(select(Incident.id).where(Incident.drill_id.is_not(None)))
 

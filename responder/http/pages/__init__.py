@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from responder.http.pages import audit, auth_pages, dispatch, display, filing, registry
+from responder.http.pages import audit, auth_pages, dispatch, display, drills, filing, registry
 
 
 def init_app(app: Flask) -> None:
@@ -13,5 +13,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth_pages.bp)
     app.register_blueprint(registry.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(drills.bp)
     app.register_blueprint(dispatch.bp)
     app.register_blueprint(filing.bp)

@@ -1,0 +1,366 @@
+"""Drill pages (every one carries the 【演练】 DRILL watermark) and the coverage page.
+
+- ``/drills``: the drills list and a form for a new scenario;
+- ``/drills/<id>``: the editor: click on the map to add simulated incidents, run it;
+- ``/drills/runs/<id>``: the printable report (timeline, unmet needs, materials, map),
+  with CSV and standalone HTML map exports and a comparison with another run;
+- ``/coverage``: coverage figures and map per specialty, what-if, suggested sites.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from responder import mapping
+from responder.errors import InvalidInput
+from responder.http.api.coverage import coverage_context
+from responder.http.auth import current_actor
+from responder.http.pages import display
+from responder.http.pages.maps import area_bounds, embed, new_map
+from responder.mapping import MapPoint
+from responder.mapping import drills as drill_map
+from responder.models import Drill, Jurisdiction, RescueTeam, db
+from responder.routing import coverage as search
+from responder.services import coverage, drills
+from responder.vocabulary import INCIDENT_TYPES, SEVERITIES, SPECIALTIES, label
+
+bp = Blueprint("drill_pages", __name__)
+
+
+def _network() -> Any:
+    return current_app.extensions.get("responder.roads")
+
+
+def _drill_title(entry: dict[str, Any]) -> dict[str, Any]:
+    incident = entry["incident"]
+    return {**incident, "label": label(INCIDENT_TYPES, incident["type"])}
+
+
+# ---------------------------------------------------------------- drills
+@bp.route("/drills", methods=["GET", "POST"], endpoint="drills")
+@login_required
+def drills_page() -> Any:
+    """The list of drills, and (POST) a new scenario from the form."""
+    actor = current_actor()
+    if request.method == "POST":
+        start = _form_time(request.form.get("start_at", ""))
+        drill = drills.create(
+            db.session,
+            actor,
+            {
+                "name": request.form.get("name", ""),
+                "description": request.form.get("description", ""),
+                "start_at": start,
+                "jurisdiction_id": _form_int("jurisdiction_id"),
+            },
+            network=_network(),
+            snap_max_m=current_app.config["SNAP_MAX_M"],
+        )
+        db.session.commit()
+        return redirect(url_for("drill_pages.editor", drill_id=drill.id))
+    items = drills.visible(db.session, actor)
+    return render_template(
+        "drills/list.html",
+        drills=items,
+        counties=_jurisdiction_choices(),
+        can_write=actor.can("drills.write"),
+    )
+
+
+def _form_time(raw: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise InvalidInput(_("开始时间格式应为 YYYY-MM-DDTHH:MM"), field="start_at") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _form_int(name: str) -> int | None:
+    raw = (request.form.get(name) or request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput(_("%(name)s 必须是整数", name=name), field=name) from None
+
+
+def _jurisdiction_choices() -> list[Jurisdiction]:
+    return list(
+        db.session.scalars(
+            select(Jurisdiction)
+            .where(Jurisdiction.level.in_(["province", "city", "county"]))
+            .order_by(Jurisdiction.path)
+        )
+    )
+
+
+@bp.get("/drills/<int:drill_id>")
+@login_required
+def editor(drill_id: int) -> Any:
+    """Click on the map to place a simulated incident, then run the drill."""
+    actor = current_actor()
+    drill = drills.get(db.session, drill_id)
+    drills.require_read(actor, drill)
+    network = _network()
+    bounds = _drill_bounds(drill) or (network.bounds if network is not None else None)
+    fmap = new_map(bounds)
+    mapping.add_markers(
+        fmap,
+        [
+            MapPoint(
+                i.lon,
+                i.lat,
+                f"+{i.offset_min:g} min {display.label(i.type, INCIDENT_TYPES)}",
+                mapping.KIND["incident"],
+                rows=[(_("等级"), display.label(i.severity, SEVERITIES)), (_("说明"), i.note)],
+            )
+            for i in drill.incidents
+        ],
+        layer="simulated incidents",
+    )
+    drill_map.add_watermark(fmap)
+    return render_template(
+        "drills/editor.html",
+        drill=drill,
+        map_html=embed(fmap, height="64vh", title="drill editor map"),
+        incident_types=INCIDENT_TYPES,
+        severities=SEVERITIES,
+        can_edit=actor.role == "admin"
+        or (actor.can("drills.write") and drill.owner_id == actor.user_id),
+        can_run=actor.can("drills.write"),
+    )
+
+
+def _drill_bounds(drill: Drill) -> Any:
+    points = [(i.lon, i.lat) for i in drill.incidents]
+    if points:
+        return mapping.points_bounds(points)
+    return area_bounds([drill.jurisdiction]) if drill.jurisdiction else None
+
+
+@bp.get("/drills/runs/<int:run_id>")
+@login_required
+def report(run_id: int) -> Any:
+    """The printable drill report of one run."""
+    drill_run, drill = _run_and_drill(run_id)
+    incidents = drill_run.results.get("incidents", [])
+    return render_template(
+        "drills/report.html",
+        drill=drill,
+        run=drill_run,
+        incidents=incidents,
+        map_html=embed(_run_map(drill_run), height="60vh", title="drill run map"),
+        others=[r for r in drill.runs if r.id != drill_run.id],
+        incident_types=INCIDENT_TYPES,
+        severities=SEVERITIES,
+        specialties=SPECIALTIES,
+    )
+
+
+def _run_and_drill(run_id: int) -> tuple[Any, Drill]:
+    drill_run = drills.get_run(db.session, run_id)
+    drill = drills.get(db.session, drill_run.drill_id)
+    drills.require_read(current_actor(), drill)
+    return drill_run, drill
+
+
+def _run_map(drill_run: Any) -> Any:
+    incidents = [
+        {**entry, "incident": _drill_title(entry)}
+        for entry in drill_run.results.get("incidents", [])
+    ]
+    points = [(e["incident"]["lon"], e["incident"]["lat"]) for e in incidents]
+    points += [(t["lon"], t["lat"]) for e in incidents for t in e["teams"]]
+    fmap = new_map(mapping.points_bounds(points))
+    drill_map.add_drill_run(fmap, incidents)
+    drill_map.add_watermark(fmap)
+    return fmap
+
+
+@bp.get("/drills/runs/<int:run_id>/map.html")
+@login_required
+def report_map(run_id: int) -> Response:
+    """The run's map as a standalone HTML file (``?download=1`` to save it)."""
+    drill_run, _drill = _run_and_drill(run_id)
+    document = standalone_html(_run_map(drill_run))
+    response = Response(document, mimetype="text/html")
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="drill-{drill_run.drill_id}-run-{run_id}-map.html"'
+        )
+    return response
+
+
+@bp.get("/drills/runs/<int:run_id>/compare")
+@login_required
+def compare(run_id: int) -> Any:
+    """Two runs of the same drill side by side: registry changes and outcome changes."""
+    other_id = _form_int("other")
+    if other_id is None:
+        raise InvalidInput(_("请选择要比较的另一次运行"), field="other")
+    first, drill = _run_and_drill(run_id)
+    second, _drill = _run_and_drill(other_id)
+    return render_template(
+        "drills/compare.html",
+        drill=drill,
+        diff=drills.compare(first, second),
+        incident_types=INCIDENT_TYPES,
+        specialties=SPECIALTIES,
+    )
+
+
+_ASSET = re.compile(
+    r'<script src="/static/vendor/([^"]+)"></script>|'
+    r'<link rel="stylesheet" href="/static/vendor/([^"]+)"\s*/?>'
+)
+_CSS_URL = re.compile(r"url\((['\"]?)(?!data:)([^)'\"]+)\1\)")
+
+
+def standalone_html(fmap: Any) -> str:
+    """The map as one HTML file: the vendored scripts and styles are inlined, so it opens
+    offline; only fonts and marker images referenced by the styles point to this server."""
+    document = mapping.render_html(fmap, assets_url="/static/vendor/")
+    vendor = Path(current_app.static_folder or "") / "vendor"
+    host = request.host_url.rstrip("/")
+
+    def inline(match: re.Match[str]) -> str:
+        script, style = match.group(1), match.group(2)
+        path = (vendor / (script or style)).resolve()
+        if vendor.resolve() not in path.parents or not path.is_file():
+            return match.group(0)
+        body = path.read_text(encoding="utf-8")
+        if script:
+            return "<script>" + body.replace("</script", "<\\/script") + "</script>"
+        base = f"{host}/static/vendor/{Path(style).parent.as_posix()}/"
+        body = _CSS_URL.sub(lambda m: f"url({m.group(1)}{base}{m.group(2)}{m.group(1)})", body)
+        return "<style>" + body + "</style>"
+
+    return _ASSET.sub(inline, document)
+
+
+# ---------------------------------------------------------------- coverage
+@bp.get("/coverage")
+@login_required
+def coverage_page() -> Any:
+    """Coverage of one specialty: figures, map, uncovered hazard sources, what-if with
+    teams away and (optionally) suggested sites for the next team."""
+    actor = current_actor()
+    specialty = request.args.get("specialty") or "hazchem"
+    if specialty not in SPECIALTIES:
+        raise InvalidInput(_("未知的专业类型"), field="specialty")
+    jurisdiction_id = _form_int("jurisdiction_id")
+    away = _away_ids(request.args.get("away", ""))
+    k = _form_int("k") or 0
+    ctx = coverage_context()
+    result = coverage.coverage(
+        db.session, actor, ctx, specialty=specialty, jurisdiction_id=jurisdiction_id, away=away
+    )
+    suggestions = None
+    if k:
+        suggestions = coverage.suggest_sites(
+            db.session,
+            actor,
+            ctx,
+            specialty=specialty,
+            jurisdiction_id=jurisdiction_id,
+            k=min(k, 10),
+            candidates=request.args.get("candidates", "registry"),
+            away=away,
+        )
+    fmap = _coverage_map(ctx.network, result, suggestions)
+    if away:
+        drill_map.add_watermark(fmap)
+    teams = db.session.scalars(
+        select(RescueTeam).where(RescueTeam.retired_at.is_(None)).order_by(RescueTeam.name)
+    ).all()
+    return render_template(
+        "drills/coverage.html",
+        figures=result.figures,
+        suggestions=suggestions,
+        map_html=embed(fmap, height="66vh", title="coverage map"),
+        specialty=specialty,
+        specialties=SPECIALTIES,
+        jurisdictions=_jurisdiction_choices(),
+        jurisdiction_id=jurisdiction_id,
+        away=away,
+        teams=[t for t in teams if specialty in t.specialties],
+        what_if=bool(away),
+    )
+
+
+def _away_ids(raw: str) -> list[int]:
+    try:
+        return [int(part) for part in raw.replace(" ", ",").split(",") if part.strip()]
+    except ValueError:
+        raise InvalidInput(_("离开的队伍请填写编号，用逗号分隔"), field="away") from None
+
+
+def _coverage_map(network: Any, result: coverage.CoverageResult, suggestions: Any) -> Any:
+    roads = np.flatnonzero(result.road_mask)
+    share = result.road_share[roads]
+    groups = {
+        "covered": roads[share >= 0.999],
+        "partial": roads[(share > 0) & (share < 0.999)],
+        "uncovered": roads[share <= 0],
+    }
+    lines = {key: search.road_lines(network, ids, tolerance_m=12.0) for key, ids in groups.items()}
+    standard_s = result.standard_min * 60
+    hazards = []
+    for site in result.hazards:
+        seconds = result.site_times[(site.kind, site.id)]
+        hazards.append(
+            {
+                "id": site.id,
+                "name": site.name,
+                "grade": site.grade,
+                "enterprise": site.enterprise,
+                "lon": site.lon,
+                "lat": site.lat,
+                "covered": seconds <= standard_s,
+                "arrival_s": seconds if np.isfinite(seconds) else None,
+            }
+        )
+    if result.road_mask.all():
+        bounds = network.bounds
+    else:
+        xy = search.road_midpoints(network)[roads]
+        bounds = (
+            (
+                float(xy[:, 0].min()),
+                float(xy[:, 1].min()),
+                float(xy[:, 0].max()),
+                float(xy[:, 1].max()),
+            )
+            if roads.size
+            else network.bounds
+        )
+    config = current_app.config  # coverage lines are the road layer: no second one below
+    fmap = mapping.base_map(
+        bounds, tile_url=config.get("TILE_URL"), attribution=config.get("TILE_ATTRIBUTION", "")
+    )
+    drill_map.add_coverage(
+        fmap,
+        lines,
+        hazards,
+        standard_min=result.standard_min,
+        sites=(suggestions or {}).get("picks", []),
+    )
+    mapping.add_markers(
+        fmap,
+        [
+            MapPoint(t.lon, t.lat, t.name, mapping.for_team(list(t.specialties)))
+            for t in result.teams
+        ],
+        layer="teams",
+    )
+    return fmap
