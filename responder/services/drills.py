@@ -23,10 +23,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from responder.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
+from responder.errors import Forbidden, InvalidInput, NotFound, Unprocessable
 from responder.models import (
     Depot,
     Drill,
@@ -583,10 +583,6 @@ def _summary(
 
 
 # ---------------------------------------------------------------- reading runs
-def run_count(session: Session, drill_id: int) -> int:
-    return session.scalar(select(func.count()).where(DrillRun.drill_id == drill_id)) or 0
-
-
 TIMELINE_COLUMNS = (
     "drill_id",
     "run_id",
@@ -827,8 +823,3 @@ def run_json(drill_run: DrillRun) -> dict[str, Any]:
         "summary": drill_run.summary,
         "results": drill_run.results,
     }
-
-
-def ensure_same_drill(drill: Drill, drill_run: DrillRun) -> None:
-    if drill_run.drill_id != drill.id:
-        raise Conflict(f"run {drill_run.id} is not a run of drill {drill.id}", field="run_id")
