@@ -767,13 +767,13 @@ class RoadNetwork:
         same = source.edge == target.edge
         direct = math.inf
         if same and ft >= fs:
-            direct = (ft - fs) * t[source.edge]
+            direct = _part(ft - fs, t[source.edge])
         elif same and source.twin >= 0:
-            direct = (fs - ft) * t[source.twin]
+            direct = _part(fs - ft, t[source.twin])
         if direct <= best + 1e-9:
             pieces.append((source.edge, fs, ft) if ft >= fs else (source.twin, 1 - fs, 1 - ft))
         else:
-            via_u = dist[target.u] + ft * t[target.edge]
+            via_u = dist[target.u] + _part(ft, t[target.edge])  # at u itself: free
             t_twin = t[target.twin] if target.twin >= 0 else math.inf
             via_v = dist[target.v] + _part(1 - ft, t_twin)  # at v itself: free, one-way or not
             if via_u <= via_v:
@@ -784,7 +784,7 @@ class RoadNetwork:
             while pred[nodes[-1]] != self.node_count:
                 nodes.append(int(pred[nodes[-1]]))
             nodes.reverse()
-            ahead = (1 - fs) * t[source.edge]
+            ahead = _part(1 - fs, t[source.edge])
             if nodes[0] == source.v and abs(dist[source.v] - ahead) <= 1e-9 * max(1.0, ahead):
                 pieces.append((source.edge, fs, 1.0))
             else:
