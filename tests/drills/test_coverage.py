@@ -241,3 +241,26 @@ def test_greedy_cover_on_a_hand_made_case():
     picks = coverage.greedy_cover(cover, 5)
     assert [(c, newly) for c, newly, _ in picks] == [(1, [1, 2, 3]), (0, [0]), (2, [4])]
     assert [g for *_, g in picks] == [3, 1, 1]
+
+
+def test_closed_roads_shrink_coverage(app, world, scene, reference_graph):
+    """Closing every road around the quickest team's base takes that team out of reach."""
+    from responder.routing import Closures
+
+    network = world.network
+    node, _kind = scene["placed"][0]
+    lon, lat = world.node_point(node)
+    closed = Closures.closed(network.edges_near(lon, lat, radius_m=30.0))
+    open_ctx = ctx_for(app, network)
+    closed_ctx = coverage.CoverageContext(
+        network=network, rules=open_ctx.rules, closures=closed, closure_ids=[1], snap_max_m=2000.0
+    )
+    before = coverage.coverage(db.session, SYSTEM, open_ctx, specialty="hazchem")
+    after = coverage.coverage(db.session, SYSTEM, closed_ctx, specialty="hazchem")
+    rest = brute_times(reference_graph, [(n, MOBILIZATION_S[k]) for n, k in scene["placed"][1:]])
+    hazards = [n for i, n in enumerate(scene["site_nodes"]) if i % 2 == 0]
+    assert after.figures["roads"]["covered_km"] < before.figures["roads"]["covered_km"]
+    assert after.figures["hazard_sources"]["covered"] <= sum(
+        rest.get(n, np.inf) <= STANDARD_S for n in hazards if n != node
+    )
+    assert after.figures["basis"]["closures_in_force"] == [1]
