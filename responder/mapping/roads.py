@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import folium
+import numpy as np
 
 from responder.routing import RoadNetwork
 
@@ -75,7 +76,7 @@ def add_road_layer(
         if wanted is not None and cls not in wanted:
             continue
         color, weight, _ = ROAD_STYLE.get(cls, _MINOR)
-        locations = [[[round(y, 5), round(x, 5)] for x, y in line] for line in lines[cls]]
+        locations = _latlon_lists(lines[cls])
         folium.PolyLine(
             locations,
             color=color,
@@ -86,3 +87,12 @@ def add_road_layer(
         ).add_to(layer)
     layer.add_to(fmap)
     return layer
+
+
+def _latlon_lists(lines: list[np.ndarray]) -> list[list[list[float]]]:
+    """(lon, lat) arrays -> nested [lat, lon] lists rounded to ~1 m, in one numpy pass."""
+    if not lines:
+        return []
+    flat = np.round(np.concatenate(lines)[:, ::-1], 5).tolist()
+    ends = np.cumsum([len(line) for line in lines]).tolist()
+    return [flat[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]

@@ -193,6 +193,7 @@ class RoadNetwork:
         none = np.zeros(0, dtype=np.int64)
         empty = _Patch(none, np.zeros(0), none)
         self._lock = threading.Lock()
+        self._pairs: dict[tuple[int, int], int] | None = None
         self._cache_lock = threading.Lock()
         base = _Weights(
             _EdgeTimes(arrays["edge_time"], none, np.zeros(0)),
@@ -822,8 +823,11 @@ class RoadNetwork:
             t_twin = t[source.twin] if source.twin >= 0 else math.inf
             via_v = _part(1 - fs, t[source.edge]) + dist[source.v]
             via_u = _part(fs, t_twin) + dist[source.u]
-            first, node = ((source.edge, fs, 1.0), source.v) if via_v <= via_u else (
-                (source.twin, 1 - fs, 1.0), source.u)
+            first, node = (
+                ((source.edge, fs, 1.0), source.v)
+                if via_v <= via_u
+                else ((source.twin, 1 - fs, 1.0), source.u)
+            )
             nodes = [node]
             while pred[nodes[-1]] != self.node_count:
                 nodes.append(int(pred[nodes[-1]]))
@@ -832,30 +836,115 @@ class RoadNetwork:
                 last = (target.edge, 0.0, ft)
             else:
                 last = (target.twin, 0.0, 1 - ft)
-            middle = [(self._edge_between(a, b, weights), 0.0, 1.0)
-                      for a, b in itertools.pairwise(nodes)]
-            routes.append(self._assemble([first, *middle, last], float(total)))
+            pairs = self._pair_positions()
+            hops = np.fromiter((pairs[hop] for hop in itertools.pairwise(nodes)), np.int64)
+            routes.append(
+                self._assemble_path(first, self._edges_at(hops, weights), last, float(total))
+            )
         return routes
 
-    def _assemble(self, pieces: list[tuple[int, float, float]], best: float) -> Route:
-        """A Route from (edge, from fraction, to fraction) pieces in travel order."""
-        coords: list[tuple[float, float]] = []
-        length = 0.0
+    def _edges_at(self, positions: NDArray[np.int64], weights: _Weights) -> NDArray[np.int64]:
+        """The (minimum) edge behind each forward-CSR position under ``weights``."""
+        edges = np.asarray(self._a["fwd_pos_edge"])[positions].astype(np.int64)
+        patch = weights.fwd_patch
+        if patch.pos.size:
+            order = np.argsort(patch.pos)
+            where = np.searchsorted(patch.pos[order], positions)
+            where = np.minimum(where, patch.pos.size - 1)
+            hit = patch.pos[order][where] == positions
+            edges[hit] = patch.edge[order][where[hit]]
+        return edges
+
+    def _assemble_path(
+        self,
+        first: tuple[int, float, float],
+        middle: NDArray[np.int64],
+        last: tuple[int, float, float],
+        best: float,
+    ) -> Route:
+        """A Route from a partial first edge, whole middle edges and a partial last edge."""
+        parts = []
+        length = float(np.asarray(self._a["edge_length"])[middle].sum()) if middle.size else 0.0
         edges = []
-        for edge, f0, f1 in pieces:
-            if f1 <= f0 and len(pieces) > 1:
-                continue
-            part = self._edge_piece(edge, f0, f1)
-            coords.extend(part if not coords else part[1:])
+        if first[2] > first[1]:
+            parts.append(np.asarray(self._edge_piece(*first), dtype=np.float64))
+            length += (first[2] - first[1]) * float(self._a["edge_length"][first[0]])
+            edges.append(int(first[0]))
+        if middle.size:
+            parts.append(self._whole_edges(middle))
+            edges.extend(middle.tolist())
+        if last[2] > last[1]:
+            parts.append(np.asarray(self._edge_piece(*last), dtype=np.float64))
+            length += (last[2] - last[1]) * float(self._a["edge_length"][last[0]])
+            edges.append(int(last[0]))
+        if not parts:  # source and target at the same place
+            parts.append(np.asarray(self._edge_piece(last[0], last[1], last[1])))
+        xy = np.concatenate([parts[0]] + [part[1:] for part in parts[1:]])
+        return Route(
+            travel_time_s=best, length_m=length, coords=[tuple(p) for p in xy.tolist()], edges=edges
+        )
+
+    def _assemble(self, pieces: list[tuple[int, float, float]], best: float) -> Route:
+        """A Route from (edge, from fraction, to fraction) pieces in travel order.
+
+        Whole edges (fraction 0 to 1) are gathered with one vectorised index; only the
+        partial first and last pieces are interpolated.
+        """
+        kept = [p for p in pieces if not (p[2] <= p[1] and len(pieces) > 1)]
+        parts: list[NDArray[np.float64]] = []
+        length = 0.0
+        run: list[int] = []
+
+        def flush() -> None:
+            if run:
+                parts.append(self._whole_edges(np.asarray(run, dtype=np.int64)))
+                run.clear()
+
+        for edge, f0, f1 in kept:
+            if f0 == 0.0 and f1 == 1.0:
+                run.append(edge)
+            else:
+                flush()
+                parts.append(np.asarray(self._edge_piece(edge, f0, f1), dtype=np.float64))
             length += (f1 - f0) * float(self._a["edge_length"][edge])
-            edges.append(int(edge))
-        return Route(travel_time_s=best, length_m=length, coords=coords, edges=edges)
+        flush()
+        joined = [parts[0]] + [part[1:] for part in parts[1:]] if parts else []
+        xy = np.concatenate(joined) if joined else np.zeros((0, 2))
+        coords = [tuple(p) for p in xy.tolist()]
+        return Route(
+            travel_time_s=best, length_m=length, coords=coords, edges=[int(p[0]) for p in kept]
+        )
+
+    def _whole_edges(self, edges: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Coordinates of consecutive whole edges, shared end points once."""
+        a = self._a
+        roads = np.asarray(a["edge_road"])[edges]
+        forward = np.asarray(a["edge_forward"])[edges].astype(bool)
+        ptr = np.asarray(a["road_ptr"])
+        starts, ends = ptr[roads], ptr[roads + 1]
+        counts = ends - starts
+        segment = np.repeat(np.arange(len(edges)), counts)
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        index = np.where(forward[segment], starts[segment] + within, ends[segment] - 1 - within)
+        keep = (within > 0) | (segment == 0)
+        return np.asarray(a["road_coords"])[index[keep]]
 
     def _edge_between(self, a: int, b: int, weights: _Weights) -> int:
-        lo, hi = self._a["fwd_indptr"][a], self._a["fwd_indptr"][a + 1]
-        pos = lo + int(np.flatnonzero(self._a["fwd_indices"][lo:hi] == b)[0])
+        pos = self._pair_positions()[(a, b)]
+        if not weights.fwd_patch.pos.size:
+            return int(self._a["fwd_pos_edge"][pos])
         hit = np.flatnonzero(weights.fwd_patch.pos == pos)
         return int(weights.fwd_patch.edge[hit[0]] if hit.size else self._a["fwd_pos_edge"][pos])
+
+    def _pair_positions(self) -> dict[tuple[int, int], int]:
+        """(from node, to node) -> position in the forward CSR, built once on first use
+        (route assembly looks up every hop)."""
+        if self._pairs is None:
+            indptr = np.asarray(self._a["fwd_indptr"][: self.node_count + 1])
+            rows = np.repeat(np.arange(self.node_count), np.diff(indptr))
+            cols = np.asarray(self._a["fwd_indices"][: indptr[-1]])
+            self._pairs = dict(zip(zip(rows.tolist(), cols.tolist()), range(len(cols))))
+        return self._pairs
 
     def _edge_piece(self, edge: int, f0: float, f1: float) -> list[tuple[float, float]]:
         """Coordinates of ``edge`` between fractions ``f0`` and ``f1`` (edge direction)."""
@@ -1100,7 +1189,10 @@ class RoadNetwork:
         out: dict[str, list[NDArray[np.float64]]] = {}
         for cls in np.unique(classes):
             name = self.class_names[int(cls)]
-            out[name] = [shapely.get_coordinates(g) for g in lines[classes == cls]]
+            group = lines[classes == cls]
+            coords = shapely.get_coordinates(group)  # one call, then split per line
+            counts = shapely.get_num_coordinates(group)
+            out[name] = np.split(coords, np.cumsum(counts)[:-1])
         return out
 
     def _road_coords_list(self, roads: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:

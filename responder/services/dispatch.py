@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -91,41 +91,64 @@ def live_resources(
     specialties: Sequence[str] | None = None,
     material_ids: Sequence[int] | None = None,
 ) -> Resources:
-    """Available, non-retired teams (of the given specialties) and non-expired stock."""
-    team_query = (
-        select(RescueTeam)
+    """Available, non-retired teams (of the given specialties) and non-expired stock.
+
+    Reads plain columns (no ORM objects): this runs on every proposal.
+    """
+    team_query = select(
+        RescueTeam.id,
+        RescueTeam.name,
+        RescueTeam.level,
+        RescueTeam.kind,
+        RescueTeam.lon,
+        RescueTeam.lat,
+        RescueTeam.mobilization_min,
+        RescueTeam.jurisdiction_id,
+    ).where(RescueTeam.status == "available", RescueTeam.retired_at.is_(None))
+    specialty_query = (
+        select(TeamSpecialty.team_id, TeamSpecialty.specialty)
+        .join(RescueTeam, RescueTeam.id == TeamSpecialty.team_id)
         .where(RescueTeam.status == "available", RescueTeam.retired_at.is_(None))
-        .order_by(RescueTeam.id)
     )
     if specialties is not None:
-        team_query = team_query.where(
-            RescueTeam.id.in_(
-                select(TeamSpecialty.team_id).where(TeamSpecialty.specialty.in_(specialties))
-            )
-        )
-    teams = list(session.scalars(team_query))
-    counties = _county_ids(session, {t.jurisdiction_id for t in teams})
-    team_resources = [
+        capable = select(TeamSpecialty.team_id).where(TeamSpecialty.specialty.in_(specialties))
+        team_query = team_query.where(RescueTeam.id.in_(capable))
+        specialty_query = specialty_query.where(TeamSpecialty.team_id.in_(capable))
+    codes: dict[int, list[str]] = {}
+    for team_id, code in session.execute(specialty_query):
+        codes.setdefault(team_id, []).append(code)
+    rows = session.execute(team_query.order_by(RescueTeam.id)).all()
+    counties = _county_ids(session, {row.jurisdiction_id for row in rows})
+    teams = [
         TeamResource(
-            id=t.id,
-            name=t.name,
-            specialties=tuple(t.specialties),
-            level=t.level,
-            kind=t.kind,
-            lon=t.lon,
-            lat=t.lat,
+            id=row.id,
+            name=row.name,
+            specialties=tuple(sorted(codes.get(row.id, ()))),
+            level=row.level,
+            kind=row.kind,
+            lon=row.lon,
+            lat=row.lat,
             mobilization_min=(
-                t.mobilization_min
-                if t.mobilization_min is not None
-                else rules.mobilization_for(t.kind)
+                row.mobilization_min
+                if row.mobilization_min is not None
+                else rules.mobilization_for(row.kind)
             ),
-            jurisdiction_id=t.jurisdiction_id,
-            county_id=counties.get(t.jurisdiction_id),
+            jurisdiction_id=row.jurisdiction_id,
+            county_id=counties.get(row.jurisdiction_id),
         )
-        for t in teams
+        for row in rows
     ]
     stock_query = (
-        select(InventoryLine, Depot)
+        select(
+            InventoryLine.id,
+            InventoryLine.depot_id,
+            Depot.name,
+            Depot.lon,
+            Depot.lat,
+            InventoryLine.material_id,
+            InventoryLine.quantity,
+            InventoryLine.expiry_date,
+        )
         .join(Depot, Depot.id == InventoryLine.depot_id)
         .where(InventoryLine.quantity > 0, Depot.retired_at.is_(None))
         .where(or_(InventoryLine.expiry_date.is_(None), InventoryLine.expiry_date >= today))
@@ -133,24 +156,12 @@ def live_resources(
     )
     if material_ids is not None:
         stock_query = stock_query.where(InventoryLine.material_id.in_(material_ids))
-    stock = [
-        StockResource(
-            line_id=line.id,
-            depot_id=depot.id,
-            depot_name=depot.name,
-            lon=depot.lon,
-            lat=depot.lat,
-            material_id=line.material_id,
-            quantity=line.quantity,
-            expiry_date=line.expiry_date,
-        )
-        for line, depot in session.execute(stock_query)
-    ]
-    return Resources(teams=team_resources, stock=stock)
+    stock = [StockResource(*row) for row in session.execute(stock_query)]
+    return Resources(teams=teams, stock=stock)
 
 
 def _county_ids(session: Session, jurisdiction_ids: set[int]) -> dict[int, int | None]:
-    return {j: jurisdictions.county_id_of(session, j) for j in jurisdiction_ids}
+    return jurisdictions.county_ids_of(session, jurisdiction_ids)
 
 
 # ---------------------------------------------------------------- snapping
@@ -429,14 +440,20 @@ def _attach_routes(
     snaps: dict[int, Snap],
     closures: Closures | None,
 ) -> None:
-    routes: dict[int, Any] = {}
+    """Road distance and geometry for every option, from one search on the reversed graph."""
+    team_ids = sorted({o.team_id for opts in options.values() for o in opts})
+    routes = dict(
+        zip(
+            team_ids,
+            network.routes_to(target, [snaps[i] for i in team_ids], closures=closures),
+            strict=True,
+        )
+    )
     for opts in options.values():
         for option in opts:
-            if option.team_id not in routes:
-                routes[option.team_id] = network.route(
-                    snaps[option.team_id], target, closures=closures
-                )
             route = routes[option.team_id]
+            if route is None:
+                continue
             option.road_m = route.length_m
             option.route = [(round(x, 6), round(y, 6)) for x, y in route.coords]
 
@@ -553,9 +570,9 @@ def propose(
     body = {
         "incident_id": incident.id,
         "computed_at": utcnow().isoformat(),
-        "teams": {k: [asdict(o) for o in v] for k, v in result.teams.items()},
+        "teams": {k: [_plain(o) for o in v] for k, v in result.teams.items()},
         "needs": result.needs,
-        "materials": [asdict(f) for f in result.materials],
+        "materials": [_plain(f) for f in result.materials],
         "unmet": result.unmet,
         "excluded": result.excluded,
         "hazard_sources": hazard_sources_near(
@@ -576,6 +593,11 @@ def propose(
     session.add(proposal)
     session.flush()
     return proposal
+
+
+def _plain(item: Any) -> dict[str, Any]:
+    """A dataclass as a dict, shallow (``asdict`` deep-copies every route point)."""
+    return {f.name: getattr(item, f.name) for f in fields(item)}
 
 
 def hazard_sources_near(
@@ -784,8 +806,9 @@ def _take_teams(session: Session, teams: Sequence[TeamPick], now: datetime) -> l
     return conflicts
 
 
-def _take_stock(session: Session, materials: Sequence[MaterialPick],
-                today: date) -> list[dict[str, Any]]:
+def _take_stock(
+    session: Session, materials: Sequence[MaterialPick], today: date
+) -> list[dict[str, Any]]:
     conflicts = []
     for i, pick in enumerate(materials):
         line = session.get(InventoryLine, pick.inventory_line_id)
@@ -799,10 +822,14 @@ def _take_stock(session: Session, materials: Sequence[MaterialPick],
         else:
             session.refresh(line)
             why = f"holds only {line.quantity:g}"
-        conflicts.append({"field": f"materials.{i}.quantity",
-                          "inventory_line_id": pick.inventory_line_id,
-                          "message": f"inventory line {pick.inventory_line_id} cannot give "
-                                     f"{pick.quantity:g} (it {why})"})
+        conflicts.append(
+            {
+                "field": f"materials.{i}.quantity",
+                "inventory_line_id": pick.inventory_line_id,
+                "message": f"inventory line {pick.inventory_line_id} cannot give "
+                f"{pick.quantity:g} (it {why})",
+            }
+        )
     return conflicts
 
 
@@ -932,14 +959,10 @@ def close_incident(
 
 def availability(session: Session) -> dict[str, Any]:
     """A cheap fingerprint of team availability, for consoles that poll for changes."""
-    rows = (
-        session.execute(
-            select(RescueTeam.id, RescueTeam.status, RescueTeam.status_version)
-            .where(RescueTeam.retired_at.is_(None))
-            .order_by(RescueTeam.id)
-        )
-        
-        .all()
-    )
+    rows = session.execute(
+        select(RescueTeam.id, RescueTeam.status, RescueTeam.status_version)
+        .where(RescueTeam.retired_at.is_(None))
+        .order_by(RescueTeam.id)
+    ).all()
     version = sum(v for _, _, v in rows) * 1_000_003 + len(rows)
     return {"version": str(version), "teams": [{"id": i, "status": s} for i, s, _ in rows]}

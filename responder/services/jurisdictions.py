@@ -162,6 +162,23 @@ def by_id_or_404(session: Session, jurisdiction_id: int) -> Jurisdiction:
     return node
 
 
+def county_ids_of(session: Session, jurisdiction_ids: set[int]) -> dict[int, int | None]:
+    """The county-level ancestor (or self) of each jurisdiction, in two queries."""
+    if not jurisdiction_ids:
+        return {}
+    paths = dict(session.execute(
+        select(Jurisdiction.id, Jurisdiction.path).where(Jurisdiction.id.in_(jurisdiction_ids))
+    ).all())
+    chains = {j: [int(p) for p in path.strip("/").split("/") if p] for j, path in paths.items()}
+    ancestors = {a for chain in chains.values() for a in chain}
+    counties = set(session.scalars(
+        select(Jurisdiction.id).where(Jurisdiction.id.in_(ancestors),
+                                      Jurisdiction.level == "county")
+    ))
+    return {j: next((a for a in reversed(chain) if a in counties), None)
+            for j, chain in chains.items()}
+
+
 def county_id_of(session: Session, jurisdiction_id: int | None) -> int | None:
     """The id of the county-level ancestor (or self) of a jurisdiction, if any."""
     if jurisdiction_id is None:

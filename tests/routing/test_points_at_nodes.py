@@ -39,8 +39,49 @@ def test_node_points_match_networkx_both_ways(network_and_graph):
         assert network.times_to(target, [source])[0] == pytest.approx(expected, abs=1e-6)
         assert network.times_from(source, [target])[0] == pytest.approx(expected, abs=1e-6)
         if math.isfinite(expected):
-            assert network.route(source, target).travel_time_s == pytest.approx(expected,
-                                                                                abs=1e-6)
+            assert network.route(source, target).travel_time_s == pytest.approx(expected, abs=1e-6)
             checked += 1
     assert checked > 300
     assert one_way_ends > 20, "the sample must include points on one-way roads"
+
+
+def test_routes_to_matches_route_per_pair(network_and_graph):
+    """One reversed search serves many routes: each equals the single-pair route, also
+    with a closure in force and for points inside edges."""
+    network, _ = network_and_graph
+    rng = random.Random(5)
+    compared = 0
+    for trial in range(30):
+        b = rng.randrange(network.node_count)
+        target = network.snap(float(network.node_lon[b]) + 1e-4, float(network.node_lat[b]))
+        sources = [
+            network.snap(
+                float(network.node_lon[a]) + rng.choice([0.0, 1e-4]), float(network.node_lat[a])
+            )
+            for a in (rng.randrange(network.node_count) for _ in range(10))
+        ]
+        closures = None
+        if trial % 3 == 0:
+            from responder.routing import Closures
+
+            closures = Closures.closed(
+                network.edges_near(
+                    float(network.node_lon[b]), float(network.node_lat[b]), radius_m=300
+                )
+            )
+        for source, route in zip(
+            sources, network.routes_to(target, sources, closures=closures), strict=True
+        ):
+            try:
+                single = network.route(source, target, closures=closures)
+            except ValueError:
+                assert route is None
+                continue
+            assert route is not None
+            assert route.travel_time_s == pytest.approx(single.travel_time_s, abs=1e-6)
+            assert route.length_m == pytest.approx(single.length_m, abs=1e-3)
+            assert route.edges == single.edges
+            assert route.coords[0] == pytest.approx(single.coords[0])
+            assert route.coords[-1] == pytest.approx(single.coords[-1])
+            compared += 1
+    assert compared > 150

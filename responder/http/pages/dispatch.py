@@ -8,11 +8,11 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import login_required
 from sqlalchemy import select
 
-from responder import mapping
 from responder.http.pages import display
-from responder.http.pages.maps import embed, new_map
+from responder.http.pages.maps import embed, new_map, standalone_html
 from responder.mapping import incident as incident_map
 from responder.models import Incident, Proposal, db
+from responder.routing.hulls import reachable_hulls
 from responder.services import dispatch
 from responder.vocabulary import INCIDENT_TYPES, SEVERITIES, SPECIALTIES, TEAM_STATUSES, label
 
@@ -79,13 +79,11 @@ def incident_page(incident_id: int) -> Any:
 @bp.get("/incidents/<int:incident_id>/map.html")
 @login_required
 def incident_map_html(incident_id: int) -> Response:
-    """The incident map as a standalone HTML file (works offline with the vendored assets
-    inlined by reference to this server; add ``?download=1`` to save it)."""
+    """The incident map as one standalone HTML file (scripts and styles inlined, so it opens
+    offline; add ``?download=1`` to save it)."""
     incident = dispatch.get_live_incident(db.session, incident_id)
     fmap = _incident_map(incident, _latest_proposal(incident_id))
-    document = mapping.render_html(
-        fmap, assets_url=request.host_url.rstrip("/") + "/static/vendor/"
-    )
+    document = standalone_html(fmap)
     response = Response(document, mimetype="text/html")
     if request.args.get("download"):
         response.headers["Content-Disposition"] = (
@@ -115,7 +113,7 @@ def _incident_map(incident: Incident, proposal: dict[str, Any] | None) -> Any:
             snap = dispatch.snap_point(
                 network, incident.lon, incident.lat, max_m=current_app.config["SNAP_MAX_M"]
             )
-            rings = network.isochrones(snap, ISOCHRONE_MINUTES, direction="to")
+            rings = reachable_hulls(network, snap, ISOCHRONE_MINUTES, direction="to")
             incident_map.add_isochrones(fmap, list(zip(ISOCHRONE_MINUTES, rings, strict=True)))
         except ValueError:  # rings are context: the map must render without them
             current_app.logger.exception("isochrones failed for incident %s", incident.id)

@@ -9,9 +9,7 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,7 +23,7 @@ from responder.errors import InvalidInput
 from responder.http.api.coverage import coverage_context
 from responder.http.auth import current_actor
 from responder.http.pages import display
-from responder.http.pages.maps import area_bounds, embed, new_map
+from responder.http.pages.maps import area_bounds, embed, new_map, standalone_html
 from responder.mapping import MapPoint
 from responder.mapping import drills as drill_map
 from responder.models import Drill, Jurisdiction, RescueTeam, db
@@ -217,35 +215,6 @@ def compare(run_id: int) -> Any:
         incident_types=INCIDENT_TYPES,
         specialties=SPECIALTIES,
     )
-
-
-_ASSET = re.compile(
-    r'<script src="/static/vendor/([^"]+)"></script>|'
-    r'<link rel="stylesheet" href="/static/vendor/([^"]+)"\s*/?>'
-)
-_CSS_URL = re.compile(r"url\((['\"]?)(?!data:)([^)'\"]+)\1\)")
-
-
-def standalone_html(fmap: Any) -> str:
-    """The map as one HTML file: the vendored scripts and styles are inlined, so it opens
-    offline; only fonts and marker images referenced by the styles point to this server."""
-    document = mapping.render_html(fmap, assets_url="/static/vendor/")
-    vendor = Path(current_app.static_folder or "") / "vendor"
-    host = request.host_url.rstrip("/")
-
-    def inline(match: re.Match[str]) -> str:
-        script, style = match.group(1), match.group(2)
-        path = (vendor / (script or style)).resolve()
-        if vendor.resolve() not in path.parents or not path.is_file():
-            return match.group(0)
-        body = path.read_text(encoding="utf-8")
-        if script:
-            return "<script>" + body.replace("</script", "<\\/script") + "</script>"
-        base = f"{host}/static/vendor/{Path(style).parent.as_posix()}/"
-        body = _CSS_URL.sub(lambda m: f"url({m.group(1)}{base}{m.group(2)}{m.group(1)})", body)
-        return "<style>" + body + "</style>"
-
-    return _ASSET.sub(inline, document)
 
 
 # ---------------------------------------------------------------- coverage

@@ -8,11 +8,13 @@ console), so tiles, offline assets and the road layer are decided in one place.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import folium
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from markupsafe import Markup
 
 from responder import mapping
@@ -87,3 +89,32 @@ def records_map(
     if legend:
         mapping.add_legend(fmap, legend, title=legend_title)
     return embed(fmap, height=height, title=title)
+
+
+_ASSET = re.compile(
+    r'<script src="/static/vendor/([^"]+)"></script>|'
+    r'<link rel="stylesheet" href="/static/vendor/([^"]+)"\s*/?>'
+)
+_CSS_URL = re.compile(r"url\((['\"]?)(?!data:)([^)'\"]+)\1\)")
+
+
+def standalone_html(fmap: Any) -> str:
+    """The map as one HTML file: the vendored scripts and styles are inlined, so it opens
+    offline; only fonts and marker images referenced by the styles point to this server."""
+    document = mapping.render_html(fmap, assets_url="/static/vendor/")
+    vendor = Path(current_app.static_folder or "") / "vendor"
+    host = request.host_url.rstrip("/")
+
+    def inline(match: re.Match[str]) -> str:
+        script, style = match.group(1), match.group(2)
+        path = (vendor / (script or style)).resolve()
+        if vendor.resolve() not in path.parents or not path.is_file():
+            return match.group(0)
+        body = path.read_text(encoding="utf-8")
+        if script:
+            return "<script>" + body.replace("</script", "<\\/script") + "</script>"
+        base = f"{host}/static/vendor/{Path(style).parent.as_posix()}/"
+        body = _CSS_URL.sub(lambda m: f"url({m.group(1)}{base}{m.group(2)}{m.group(1)})", body)
+        return "<style>" + body + "</style>"
+
+    return _ASSET.sub(inline, document)
