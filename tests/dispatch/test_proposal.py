@@ -188,3 +188,118 @@ def test_incident_far_from_roads_is_refused(world, login_as):
     assert response.json["error"]["field"] == "lon"
     assert response.json["error"]["code"] == "too_far_from_road"
     assert api.get("/api/v1/incidents").json["total"] == 0
+
+
+def test_proposal_shows_nearby_hazards_and_the_plans_that_dovetail(world, login_as):
+    from responder.models import Plan
+    from responder.services import credit_codes, registry
+    from responder.services.actors import SYSTEM
+    from responder.services.resources import ENTERPRISES, HAZARD_SOURCES
+
+    api = login_as("operator")
+    target = central_node(world.network)
+    lon, lat = world.node_point(target)
+    plant = registry.create(
+        db.session,
+        SYSTEM,
+        ENTERPRISES,
+        {
+            "name": "滨海化工",
+            "credit_code": credit_codes.make("91330100MA2B00001"),
+            "industry": "hazchem_production",
+            "scale": "above",
+            "lon": lon + 0.002,
+            "lat": lat,
+        },
+    )
+    registry.create(
+        db.session,
+        SYSTEM,
+        HAZARD_SOURCES,
+        {
+            "enterprise_id": plant.id,
+            "name": "液氯储罐区",
+            "grade": 1,
+            "substances": [{"name": "液氯", "quantity_t": 40}],
+            "monitored": True,
+        },
+    )
+    far = registry.create(
+        db.session,
+        SYSTEM,
+        ENTERPRISES,
+        {
+            "name": "远处化工",
+            "credit_code": credit_codes.make("91330100MA2B00002"),
+            "industry": "hazchem_storage",
+            "scale": "above",
+            "lon": lon + 0.06,
+            "lat": lat,
+        },
+    )
+    registry.create(
+        db.session,
+        SYSTEM,
+        HAZARD_SOURCES,
+        {
+            "enterprise_id": far.id,
+            "name": "远处罐区",
+            "grade": 2,
+            "substances": [],
+            "monitored": False,
+        },
+    )
+    county = (
+        world.west
+        if lon + 0.002 < (world.network.bounds[0] + world.network.bounds[2]) / 2
+        else world.east
+    )
+    own = Plan(
+        owner_kind="enterprise",
+        enterprise_id=plant.id,
+        jurisdiction_id=county.id,
+        title="滨海化工综合应急预案",
+        plan_type="comprehensive",
+        status="filed",
+        incident_types=["hazchem_leak"],
+        filing_number="990102-2025-0001",
+    )
+    special = Plan(
+        owner_kind="government",
+        owner_body="滨海市应急管理局",
+        jurisdiction_id=world.west.parent_id,
+        title="滨海市危险化学品事故专项应急预案",
+        plan_type="special",
+        status="filed",
+        incident_types=["hazchem_leak"],
+        filing_number="990100-2025-0001",
+    )
+    other = Plan(
+        owner_kind="government",
+        owner_body="滨海市应急管理局",
+        jurisdiction_id=world.west.parent_id,
+        title="滨海市矿山事故专项应急预案",
+        plan_type="special",
+        status="filed",
+        incident_types=["mine_accident"],
+        filing_number="990100-2025-0002",
+    )
+    db.session.add_all([own, special, other])
+    db.session.commit()
+    response = api.post(
+        "/api/v1/incidents",
+        json={
+            "type": "hazchem_leak",
+            "severity": "general",
+            "lon": lon,
+            "lat": lat,
+            "enterprise_id": plant.id,
+        },
+    )
+    body = propose(api, response.json["id"])
+    assert [h["name"] for h in body["hazard_sources"]] == ["液氯储罐区"]
+    assert 150 < body["hazard_sources"][0]["distance_m"] < 250
+    assert [(p["role"], p["title"]) for p in body["plans"]] == [
+        ("enterprise", "滨海化工综合应急预案"),
+        ("government", "滨海市危险化学品事故专项应急预案"),
+    ]

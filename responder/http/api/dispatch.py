@@ -16,7 +16,7 @@ from responder.http.api.common import page_schema
 from responder.http.auth import current_actor
 from responder.models import Assignment, Incident, Proposal, db
 from responder.routing import RoadNetwork
-from responder.services import closures, dispatch, jurisdictions
+from responder.services import closures, dispatch, jurisdictions, plans
 from responder.vocabulary import INCIDENT_TYPES, SEVERITIES
 
 blp = Blueprint("dispatch", __name__, url_prefix="/api/v1", description="Incidents and dispatch")
@@ -26,8 +26,10 @@ def road_network() -> RoadNetwork:
     """The process's road network, or 503 when it is not loaded."""
     network = current_app.extensions.get("responder.roads")
     if network is None:
-        raise Unavailable("the road network is not loaded; run `flask --app wsgi roads import`",
-                          code="roads_unavailable")
+        raise Unavailable(
+            "the road network is not loaded; run `flask --app wsgi roads import`",
+            code="roads_unavailable",
+        )
     return network
 
 
@@ -35,10 +37,13 @@ def dispatch_context() -> dispatch.DispatchContext:
     network = road_network()
     in_force, ids, _stale = closures.in_force(db.session, network)
     return dispatch.DispatchContext(
-        network=network, rules=current_app.extensions["responder.rules"], closures=in_force,
-        closure_ids=ids, snap_max_m=current_app.config["SNAP_MAX_M"],
+        network=network,
+        rules=current_app.extensions["responder.rules"],
+        closures=in_force,
+        closure_ids=ids,
+        snap_max_m=current_app.config["SNAP_MAX_M"],
         hazard_radius_m=current_app.config["HAZARD_RADIUS_M"],
-        related_plans=current_app.extensions.get("responder.related_plans"),
+        related_plans=plans.for_incident,
     )
 
 
@@ -103,8 +108,9 @@ class TeamPickSchema(Schema):
 
 class MaterialPickSchema(Schema):
     inventory_line_id = fields.Integer(required=True)
-    quantity = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False),
-                            allow_nan=False)
+    quantity = fields.Float(
+        required=True, validate=validate.Range(min=0, min_inclusive=False), allow_nan=False
+    )
 
 
 class ConfirmSchema(Schema):
@@ -115,8 +121,9 @@ class ConfirmSchema(Schema):
 
 
 class StatusSchema(Schema):
-    status = fields.String(required=True,
-                           validate=validate.OneOf(["on_scene", "returning", "available"]))
+    status = fields.String(
+        required=True, validate=validate.OneOf(["on_scene", "returning", "available"])
+    )
 
 
 class ConsumedSchema(Schema):
@@ -147,7 +154,8 @@ class Incidents(MethodView):
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
         page, per_page = args["page"], args["per_page"]
         items = db.session.scalars(
-            query.order_by(Incident.id.desc()).offset((page - 1) * per_page).limit(per_page))
+            query.order_by(Incident.id.desc()).offset((page - 1) * per_page).limit(per_page)
+        )
         return {"items": list(items), "total": total, "page": page, "per_page": per_page}
 
     @blp.arguments(IncidentSchema)
@@ -155,11 +163,18 @@ class Incidents(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Record an incident at a point (it must be within reach of a road)."""
         incident = dispatch.create_incident(
-            db.session, current_actor(), current_app.extensions.get("responder.roads"), data,
-            snap_max_m=current_app.config["SNAP_MAX_M"])
+            db.session,
+            current_actor(),
+            current_app.extensions.get("responder.roads"),
+            data,
+            snap_max_m=current_app.config["SNAP_MAX_M"],
+        )
         db.session.commit()
-        return incident, 201, {"Location": url_for("dispatch.IncidentItem",
-                                                   incident_id=incident.id)}
+        return (
+            incident,
+            201,
+            {"Location": url_for("dispatch.IncidentItem", incident_id=incident.id)},
+        )
 
 
 @blp.route("/incidents/<int:incident_id>")
@@ -178,8 +193,13 @@ class IncidentProposal(MethodView):
         """Compute a proposal from live availability now (teams ranked by arrival time,
         materials from the nearest depots, unmet needs, nearby hazard sources, plans)."""
         incident = dispatch.get_live_incident(db.session, incident_id)
-        proposal = dispatch.propose(db.session, current_actor(), dispatch_context(), incident,
-                                    alternatives=args["alternatives"])
+        proposal = dispatch.propose(
+            db.session,
+            current_actor(),
+            dispatch_context(),
+            incident,
+            alternatives=args["alternatives"],
+        )
         db.session.commit()
         return {**proposal.body, "proposal_id": proposal.id}
 
@@ -188,8 +208,12 @@ class IncidentProposal(MethodView):
         """The latest proposal made for the incident."""
         current_actor()
         dispatch.get_live_incident(db.session, incident_id)
-        proposal = db.session.scalar(select(Proposal).where(Proposal.incident_id == incident_id)
-                                     .order_by(Proposal.id.desc()).limit(1))
+        proposal = db.session.scalar(
+            select(Proposal)
+            .where(Proposal.incident_id == incident_id)
+            .order_by(Proposal.id.desc())
+            .limit(1)
+        )
         if proposal is None:
             raise NotFound("no proposal yet: POST to this URL to compute one")
         return {**proposal.body, "proposal_id": proposal.id}
@@ -203,7 +227,10 @@ class IncidentDispatch(MethodView):
         """Confirm teams and material lines, all or nothing (409 names what was taken)."""
         incident = dispatch.get_live_incident(db.session, incident_id)
         dispatch.confirm(
-            db.session, current_actor(), incident, proposal_id=data["proposal_id"],
+            db.session,
+            current_actor(),
+            incident,
+            proposal_id=data["proposal_id"],
             teams=[dispatch.TeamPick(**t) for t in data["teams"]],
             materials=[dispatch.MaterialPick(**m) for m in data["materials"]],
             deviation_reason=data["deviation_reason"],
@@ -235,8 +262,9 @@ class IncidentClose(MethodView):
         """Close: release teams, return unused materials, record what was consumed."""
         incident = dispatch.get_live_incident(db.session, incident_id)
         consumed = {c["material_dispatch_id"]: c["consumed"] for c in data["consumed"]}
-        incident = dispatch.close_incident(db.session, current_actor(), incident,
-                                           reason=data["reason"], consumed=consumed)
+        incident = dispatch.close_incident(
+            db.session, current_actor(), incident, reason=data["reason"], consumed=consumed
+        )
         db.session.commit()
         return incident
 
