@@ -59,11 +59,17 @@ def _load_roads(app: Flask) -> RoadNetwork | None:
         app.logger.warning(
             "road network '%s' is not loaded (%s); dispatch needs it: run "
             "`flask --app wsgi roads import maps/demo/coquimbo.osm.bz2 --region %s`",
-            app.config["REGION"], error, app.config["REGION"],
+            app.config["REGION"],
+            error,
+            app.config["REGION"],
         )
         return None
-    app.logger.info("road network %s: %d nodes, %d edges", network.version,
-                    network.node_count, network.edge_count)
+    app.logger.info(
+        "road network %s: %d nodes, %d edges",
+        network.version,
+        network.node_count,
+        network.edge_count,
+    )
     return network
 
 

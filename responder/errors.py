@@ -16,7 +16,12 @@ class DomainError(Exception):
     code = "bad_request"
 
     def __init__(
-        self, message: str, *, field: str | None = None, details: Any = None, code: str | None = None
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        details: Any = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message

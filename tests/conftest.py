@@ -89,12 +89,23 @@ class Region:
 def region(app: Flask) -> Region:
     make = lambda **data: jurisdictions.create(db.session, SYSTEM, data)  # noqa: E731
     province = make(code="330000", name="测试省", level="province", boundary=square(120, 30, 0.2))
-    city = make(code="330100", name="测试市", level="city", parent_id=province.id,
-                boundary=square(120, 30, 0.2))
-    west = make(code="330102", name="西区", level="county", parent_id=city.id,
-                boundary=square(120, 30, 0.1))
-    east = make(code="330103", name="东区", level="county", parent_id=city.id,
-                boundary=square(120.1, 30, 0.1))
+    city = make(
+        code="330100",
+        name="测试市",
+        level="city",
+        parent_id=province.id,
+        boundary=square(120, 30, 0.2),
+    )
+    west = make(
+        code="330102", name="西区", level="county", parent_id=city.id, boundary=square(120, 30, 0.1)
+    )
+    east = make(
+        code="330103",
+        name="东区",
+        level="county",
+        parent_id=city.id,
+        boundary=square(120.1, 30, 0.1),
+    )
     db.session.commit()
     return Region(province, city, west, east)
 
@@ -123,8 +134,12 @@ def login_as(app: Flask, client: FlaskClient) -> Callable[..., ApiClient]:
 
     def make(role: str, jurisdiction_code: str | None = None) -> ApiClient:
         user = accounts.create_user(
-            db.session, SYSTEM, username=f"{role}{next(counter)}", password="password123",
-            role=role, jurisdiction_code=jurisdiction_code,
+            db.session,
+            SYSTEM,
+            username=f"{role}{next(counter)}",
+            password="password123",
+            role=role,
+            jurisdiction_code=jurisdiction_code,
         )
         token = accounts.issue_token(db.session, SYSTEM, user)
         db.session.commit()
@@ -174,15 +189,21 @@ class RegistryRecords:
 
 @pytest.fixture
 def registry_records(app: Flask, region: Region) -> RegistryRecords:
-    """Teams (fire in the west verified today, hazchem in the east unavailable and never verified, water in
-    the west verified 200 days ago), a base, a depot with a fresh and an expired line, an
-    expert, an enterprise with a grade-2 hazard source.  Written through the services."""
+    """Teams (fire in the west verified today, hazchem in the east unavailable and never
+    verified, water in the west verified 200 days ago), a base, a depot with a fresh and an
+    expired line, an expert, an enterprise with a grade-2 hazard source.  Written through
+    the services."""
     from datetime import date, timedelta
 
     from responder.models import InventoryLine, Material, utcnow
     from responder.services import credit_codes, registry
     from responder.services.resources import (
-        BASES, DEPOTS, ENTERPRISES, EXPERTS, HAZARD_SOURCES, TEAMS,
+        BASES,
+        DEPOTS,
+        ENTERPRISES,
+        EXPERTS,
+        HAZARD_SOURCES,
+        TEAMS,
     )
 
     def create(resource: Any, **data: Any) -> Any:
@@ -190,35 +211,93 @@ def registry_records(app: Flask, region: Region) -> RegistryRecords:
 
     west_lon, west_lat = region.west_point
     east_lon, east_lat = region.east_point
-    base = create(BASES, name="西区危化救援基地", level="county", specialties=["hazchem"],
-                  lon=west_lon, lat=west_lat)
-    fire = create(TEAMS, name="西区消防救援大队", specialties=["fire"], level="county",
-                  kind="professional", headcount=40, lon=west_lon + 0.01, lat=west_lat)
-    hazchem = create(TEAMS, name="东区危化品救援队", specialties=["hazchem", "medical"],
-                     level="municipal", kind="quasi_professional", headcount=25,
-                     status="unavailable", lon=east_lon, lat=east_lat)
-    water = create(TEAMS, name="西区水上救援队", specialties=["water"], level="county",
-                   kind="volunteer", headcount=12, base_id=base.id)
+    base = create(
+        BASES,
+        name="西区危化救援基地",
+        level="county",
+        specialties=["hazchem"],
+        lon=west_lon,
+        lat=west_lat,
+    )
+    fire = create(
+        TEAMS,
+        name="西区消防救援大队",
+        specialties=["fire"],
+        level="county",
+        kind="professional",
+        headcount=40,
+        lon=west_lon + 0.01,
+        lat=west_lat,
+    )
+    hazchem = create(
+        TEAMS,
+        name="东区危化品救援队",
+        specialties=["hazchem", "medical"],
+        level="municipal",
+        kind="quasi_professional",
+        headcount=25,
+        status="unavailable",
+        lon=east_lon,
+        lat=east_lat,
+    )
+    water = create(
+        TEAMS,
+        name="西区水上救援队",
+        specialties=["water"],
+        level="county",
+        kind="volunteer",
+        headcount=12,
+        base_id=base.id,
+    )
     fire.verified_at = utcnow()
     water.verified_at = utcnow() - timedelta(days=200)
     foam = Material(code="foam", name_zh="泡沫灭火剂", name_en="Foam concentrate", unit="t")
     suit = Material(code="suit", name_zh="防化服", name_en="Chemical suit", unit="set")
     db.session.add_all([foam, suit])
     db.session.flush()
-    depot = create(DEPOTS, name="东区应急物资储备库", operator="东区应急局", level="county",
-                   lon=east_lon + 0.01, lat=east_lat + 0.01)
-    db.session.add_all([
-        InventoryLine(depot_id=depot.id, material_id=foam.id, quantity=12.5),
-        InventoryLine(depot_id=depot.id, material_id=suit.id, quantity=30,
-                      expiry_date=date.today() - timedelta(days=10)),
-    ])
-    expert = create(EXPERTS, name="王危化", specialties=["hazchem"], title="高级工程师",
-                    organization="测试化工研究院", jurisdiction_id=region.west.id)
-    enterprise = create(ENTERPRISES, name="东区化工储运有限公司",
-                        credit_code=credit_codes.make("91330103MA2B3C4D5"),
-                        industry="hazchem_storage", scale="above", lon=east_lon - 0.01,
-                        lat=east_lat + 0.02)
-    source = create(HAZARD_SOURCES, name="液氯储罐区", enterprise_id=enterprise.id, grade=2,
-                    substances=[{"name": "液氯", "quantity_t": 50}], monitored=True)
+    depot = create(
+        DEPOTS,
+        name="东区应急物资储备库",
+        operator="东区应急局",
+        level="county",
+        lon=east_lon + 0.01,
+        lat=east_lat + 0.01,
+    )
+    db.session.add_all(
+        [
+            InventoryLine(depot_id=depot.id, material_id=foam.id, quantity=12.5),
+            InventoryLine(
+                depot_id=depot.id,
+                material_id=suit.id,
+                quantity=30,
+                expiry_date=date.today() - timedelta(days=10),
+            ),
+        ]
+    )
+    expert = create(
+        EXPERTS,
+        name="王危化",
+        specialties=["hazchem"],
+        title="高级工程师",
+        organization="测试化工研究院",
+        jurisdiction_id=region.west.id,
+    )
+    enterprise = create(
+        ENTERPRISES,
+        name="东区化工储运有限公司",
+        credit_code=credit_codes.make("91330103MA2B3C4D5"),
+        industry="hazchem_storage",
+        scale="above",
+        lon=east_lon - 0.01,
+        lat=east_lat + 0.02,
+    )
+    source = create(
+        HAZARD_SOURCES,
+        name="液氯储罐区",
+        enterprise_id=enterprise.id,
+        grade=2,
+        substances=[{"name": "液氯", "quantity_t": 50}],
+        monitored=True,
+    )
     db.session.commit()
     return RegistryRecords(base, fire, hazchem, water, depot, expert, enterprise, source)

@@ -19,15 +19,27 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 @click.argument("username")
 @click.option("--role", type=click.Choice(list(ROLES)), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--jurisdiction", "jurisdiction_code", default=None,
-              help="Administrative code bounding what the user may change (default: all).")
+@click.option(
+    "--jurisdiction",
+    "jurisdiction_code",
+    default=None,
+    help="Administrative code bounding what the user may change (default: all).",
+)
 @click.option("--name", "display_name", default="")
-def create_user_command(username: str, role: str, password: str, jurisdiction_code: str | None,
-                        display_name: str) -> None:
+def create_user_command(
+    username: str, role: str, password: str, jurisdiction_code: str | None, display_name: str
+) -> None:
     """Create a user."""
     try:
-        accounts.create_user(db.session, SYSTEM, username=username, password=password, role=role,
-                             jurisdiction_code=jurisdiction_code, display_name=display_name)
+        accounts.create_user(
+            db.session,
+            SYSTEM,
+            username=username,
+            password=password,
+            role=role,
+            jurisdiction_code=jurisdiction_code,
+            display_name=display_name,
+        )
     except DomainError as error:
         raise click.ClickException(error.message) from error
     db.session.commit()

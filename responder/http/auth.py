@@ -61,8 +61,12 @@ def init_app(app: Flask) -> None:
         g.actor = accounts.actor_for(user) if user is not None else None
         g.user = user
         anonymous_api = user is None and request.path.startswith("/api/")
-        if (request.method in UNSAFE and bearer is None and not anonymous_api
-                and app.config.get("WTF_CSRF_ENABLED", True)):
+        if (
+            request.method in UNSAFE
+            and bearer is None
+            and not anonymous_api
+            and app.config.get("WTF_CSRF_ENABLED", True)
+        ):
             csrf.protect()  # an anonymous API call has no cookie to abuse: it gets the 401
         if (
             request.path.startswith("/api/")

@@ -48,15 +48,18 @@ def http_exception_body(error: HTTPException) -> tuple[Response, int]:
     messages = data.get("messages") if isinstance(data, dict) else None
     if messages:
         field, text = _first_field(messages)
-        return error_response(status, "invalid", f"{field}: {text}" if field else text, field,
-                              details=messages)
+        return error_response(
+            status, "invalid", f"{field}: {text}" if field else text, field, details=messages
+        )
     code = (error.name or "error").lower().replace(" ", "_")
     message = data.get("message") if isinstance(data, dict) and data.get("message") else None
     return error_response(status, code, message or error.description or error.name, None)
 
 
 def wants_json() -> bool:
-    return request.path.startswith(API_PREFIX) or request.accept_mimetypes.best == "application/json"
+    return (
+        request.path.startswith(API_PREFIX) or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -943,7 +943,9 @@ class RoadNetwork:
             indptr = np.asarray(self._a["fwd_indptr"][: self.node_count + 1])
             rows = np.repeat(np.arange(self.node_count), np.diff(indptr))
             cols = np.asarray(self._a["fwd_indices"][: indptr[-1]])
-            self._pairs = dict(zip(zip(rows.tolist(), cols.tolist()), range(len(cols))))
+            self._pairs = dict(
+                zip(zip(rows.tolist(), cols.tolist(), strict=False), range(len(cols)), strict=False)
+            )
         return self._pairs
 
     def _edge_piece(self, edge: int, f0: float, f1: float) -> list[tuple[float, float]]:

@@ -49,8 +49,9 @@ def create_user(
             select(Jurisdiction).where(Jurisdiction.code == jurisdiction_code)
         )
         if jurisdiction is None:
-            raise InvalidInput(f"no jurisdiction with code {jurisdiction_code}",
-                               field="jurisdiction")
+            raise InvalidInput(
+                f"no jurisdiction with code {jurisdiction_code}", field="jurisdiction"
+            )
         actor.require("users.manage", path=jurisdiction.path, what="that jurisdiction")
     user = User(
         username=username,
@@ -86,8 +87,9 @@ def issue_token(session: Session, actor: Actor, user: User, *, name: str = "") -
     token = ApiToken(user_id=user.id, name=name, token_hash=_digest(secret))
     session.add(token)
     session.flush()
-    audit.record(session, actor, "issue_token", "user", user.id, after={"token_id": token.id,
-                                                                         "name": name})
+    audit.record(
+        session, actor, "issue_token", "user", user.id, after={"token_id": token.id, "name": name}
+    )
     return secret
 
 

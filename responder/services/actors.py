@@ -19,9 +19,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "matrix.write": frozenset(),
     "plans.submit": frozenset({"clerk", "enterprise_staff"}),
     "plans.file": frozenset({"clerk"}),
-    "plans.read": frozenset(
-        {"clerk", "enterprise_staff", "operator", "drill_organizer", "viewer"}
-    ),
+    "plans.read": frozenset({"clerk", "enterprise_staff", "operator", "drill_organizer", "viewer"}),
     "filing.read": frozenset({"clerk", "operator", "drill_organizer", "viewer"}),
     "staff.manage": frozenset({"clerk"}),
     "drills.write": frozenset({"drill_organizer"}),

@@ -72,7 +72,5 @@ def entries(
     if since is not None:
         query = query.where(AuditEntry.at >= since)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit)
-    ).all()
+    rows = session.scalars(query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit)).all()
     return list(rows), total

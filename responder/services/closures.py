@@ -17,28 +17,44 @@ from responder.services.actors import Actor
 MAX_RADIUS_M = 5000.0
 
 
-def create(session: Session, actor: Actor, network: RoadNetwork, *, lon: float, lat: float,
-           radius_m: float, reason: str, factor: float | None = None) -> RoadClosure:
+def create(
+    session: Session,
+    actor: Actor,
+    network: RoadNetwork,
+    *,
+    lon: float,
+    lat: float,
+    radius_m: float,
+    reason: str,
+    factor: float | None = None,
+) -> RoadClosure:
     """Close (``factor`` None) or slow (``factor`` > 1) every road edge within ``radius_m``
     of a point: "the road here is flooded", "the hazard zone itself"."""
     actor.require("roads.write")
     if not 0 < radius_m <= MAX_RADIUS_M:
         raise InvalidInput(f"radius_m must be in (0, {MAX_RADIUS_M:g}]", field="radius_m")
     if factor is not None and not (1 < factor < 1000 and math.isfinite(factor)):
-        raise InvalidInput("factor must be between 1 and 1000 (omit it to close)",
-                           field="factor")
+        raise InvalidInput("factor must be between 1 and 1000 (omit it to close)", field="factor")
     if not reason.strip():
         raise InvalidInput("say why the road is closed or slowed", field="reason")
     edges = [int(e) for e in network.edges_near(lon, lat, radius_m=radius_m)]
     if not edges:
         raise Unprocessable(f"no road within {radius_m:g} m of that point", field="lon")
-    closure = RoadClosure(network_version=network.version, edge_ids=edges, factor=factor,
-                          reason=reason.strip(), lon=lon, lat=lat, radius_m=radius_m,
-                          created_by=actor.user_id)
+    closure = RoadClosure(
+        network_version=network.version,
+        edge_ids=edges,
+        factor=factor,
+        reason=reason.strip(),
+        lon=lon,
+        lat=lat,
+        radius_m=radius_m,
+        created_by=actor.user_id,
+    )
     session.add(closure)
     session.flush()
-    audit.record(session, actor, "create", "road_closure", closure.id,
-                 after=audit.snapshot(closure))
+    audit.record(
+        session, actor, "create", "road_closure", closure.id, after=audit.snapshot(closure)
+    )
     return closure
 
 
@@ -56,20 +72,29 @@ def lift(session: Session, actor: Actor, closure_id: int) -> RoadClosure:
 
 
 def active(session: Session) -> list[RoadClosure]:
-    return list(session.scalars(
-        select(RoadClosure).where(RoadClosure.lifted_at.is_(None)).order_by(RoadClosure.id)))
+    return list(
+        session.scalars(
+            select(RoadClosure).where(RoadClosure.lifted_at.is_(None)).order_by(RoadClosure.id)
+        )
+    )
 
 
-def in_force(session: Session, network: RoadNetwork) -> tuple[Closures | None, list[int],
-                                                              list[dict[str, Any]]]:
+def in_force(
+    session: Session, network: RoadNetwork
+) -> tuple[Closures | None, list[int], list[dict[str, Any]]]:
     """The closures to apply to ``network`` now, their ids, and any that do not apply
     because they were made on another version of the road network."""
     factors: dict[int, float] = {}
     ids, stale = [], []
     for closure in active(session):
         if closure.network_version != network.version:
-            stale.append({"id": closure.id, "reason": closure.reason,
-                          "message": "made on another road-network version; re-create it"})
+            stale.append(
+                {
+                    "id": closure.id,
+                    "reason": closure.reason,
+                    "message": "made on another road-network version; re-create it",
+                }
+            )
             continue
         ids.append(closure.id)
         factor = math.inf if closure.factor is None else closure.factor

@@ -394,9 +394,7 @@ def registry_candidates(session: Session, area: Area) -> list[Candidate]:
         (Depot, "depot"),
     )
     for model, kind in models:
-        query = select(model.id, model.name, model.lon, model.lat).where(
-            model.retired_at.is_(None)
-        )
+        query = select(model.id, model.name, model.lon, model.lat).where(model.retired_at.is_(None))
         if area.node is not None:
             query = query.where(jurisdictions.subtree_filter(model.jurisdiction_id, area.node.path))
         out += [Candidate(kind, *row) for row in session.execute(query.order_by(model.id))]

@@ -69,9 +69,7 @@ def create(session: Session, actor: Actor, data: dict[str, Any]) -> Jurisdiction
     parent = get(session, data["parent_id"], field="parent_id") if data.get("parent_id") else None
     actor.require("jurisdictions.write", path=parent.path if parent else None, what="parent")
     if parent is not None and LEVEL_DEPTH[level] <= LEVEL_DEPTH[parent.level]:
-        raise InvalidInput(
-            f"a {level} cannot sit under a {parent.level}", field="level"
-        )
+        raise InvalidInput(f"a {level} cannot sit under a {parent.level}", field="level")
     if session.scalar(select(Jurisdiction.id).where(Jurisdiction.code == code)):
         raise Conflict(f"jurisdiction code '{code}' already exists", field="code")
     node = Jurisdiction(
@@ -86,7 +84,9 @@ def create(session: Session, actor: Actor, data: dict[str, Any]) -> Jurisdiction
     return node
 
 
-def update(session: Session, actor: Actor, node: Jurisdiction, data: dict[str, Any]) -> Jurisdiction:
+def update(
+    session: Session, actor: Actor, node: Jurisdiction, data: dict[str, Any]
+) -> Jurisdiction:
     """Rename or re-draw a node (moving it in the tree is not supported: re-create it)."""
     actor.require("jurisdictions.write", path=node.path, what="jurisdiction")
     before = audit.snapshot(node)
@@ -95,8 +95,9 @@ def update(session: Session, actor: Actor, node: Jurisdiction, data: dict[str, A
     if "boundary" in data:
         _set_boundary(node, data["boundary"])
     session.flush()
-    audit.record(session, actor, "update", "jurisdiction", node.id, before=before,
-                 after=audit.snapshot(node))
+    audit.record(
+        session, actor, "update", "jurisdiction", node.id, before=before, after=audit.snapshot(node)
+    )
     return node
 
 
@@ -126,7 +127,9 @@ def locate(session: Session, lon: float, lat: float) -> Jurisdiction | None:
     return None
 
 
-def assign(session: Session, lon: float, lat: float, *, explicit_id: int | None = None) -> Jurisdiction:
+def assign(
+    session: Session, lon: float, lat: float, *, explicit_id: int | None = None
+) -> Jurisdiction:
     """The jurisdiction for a record at (lon, lat): the explicit one if given (it must
     contain the point when it has a boundary), else the deepest one containing the point."""
     if explicit_id is not None:
@@ -166,17 +169,23 @@ def county_ids_of(session: Session, jurisdiction_ids: set[int]) -> dict[int, int
     """The county-level ancestor (or self) of each jurisdiction, in two queries."""
     if not jurisdiction_ids:
         return {}
-    paths = dict(session.execute(
-        select(Jurisdiction.id, Jurisdiction.path).where(Jurisdiction.id.in_(jurisdiction_ids))
-    ).all())
+    paths = dict(
+        session.execute(
+            select(Jurisdiction.id, Jurisdiction.path).where(Jurisdiction.id.in_(jurisdiction_ids))
+        ).all()
+    )
     chains = {j: [int(p) for p in path.strip("/").split("/") if p] for j, path in paths.items()}
     ancestors = {a for chain in chains.values() for a in chain}
-    counties = set(session.scalars(
-        select(Jurisdiction.id).where(Jurisdiction.id.in_(ancestors),
-                                      Jurisdiction.level == "county")
-    ))
-    return {j: next((a for a in reversed(chain) if a in counties), None)
-            for j, chain in chains.items()}
+    counties = set(
+        session.scalars(
+            select(Jurisdiction.id).where(
+                Jurisdiction.id.in_(ancestors), Jurisdiction.level == "county"
+            )
+        )
+    )
+    return {
+        j: next((a for a in reversed(chain) if a in counties), None) for j, chain in chains.items()
+    }
 
 
 def county_id_of(session: Session, jurisdiction_id: int | None) -> int | None:
@@ -187,9 +196,11 @@ def county_id_of(session: Session, jurisdiction_id: int | None) -> int | None:
     if node is None:
         return None
     ids = [int(part) for part in node.path.strip("/").split("/") if part]
-    levels = dict(session.execute(
-        select(Jurisdiction.id, Jurisdiction.level).where(Jurisdiction.id.in_(ids))
-    ).all())
+    levels = dict(
+        session.execute(
+            select(Jurisdiction.id, Jurisdiction.level).where(Jurisdiction.id.in_(ids))
+        ).all()
+    )
     for ancestor in reversed(ids):
         if levels.get(ancestor) == "county":
             return ancestor

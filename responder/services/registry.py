@@ -99,15 +99,17 @@ def _scope(
     return jurisdictions.get(session, jurisdiction_id)
 
 
-def _check_unique_name(session: Session, kind: ResourceKind, name: str, jurisdiction_id: int,
-                       record_id: int | None) -> None:
+def _check_unique_name(
+    session: Session, kind: ResourceKind, name: str, jurisdiction_id: int, record_id: int | None
+) -> None:
     model = kind.model
     query = select(model.id).where(model.name == name, model.jurisdiction_id == jurisdiction_id)
     if record_id is not None:
         query = query.where(model.id != record_id)
     if session.scalar(query) is not None:
-        raise Conflict(f"a {kind.entity} named '{name}' already exists in this jurisdiction",
-                       field="name")
+        raise Conflict(
+            f"a {kind.entity} named '{name}' already exists in this jurisdiction", field="name"
+        )
 
 
 def _assign(record: Any, data: dict[str, Any], skip: Sequence[str]) -> None:
@@ -137,8 +139,9 @@ def create(session: Session, actor: Actor, kind: ResourceKind, data: dict[str, A
     return record
 
 
-def update(session: Session, actor: Actor, kind: ResourceKind, record: Any,
-           data: dict[str, Any]) -> Any:
+def update(
+    session: Session, actor: Actor, kind: ResourceKind, record: Any, data: dict[str, Any]
+) -> Any:
     """Apply a partial update; both the old and the new place must be in the actor's scope."""
     _require_in(actor, kind, _scope(session, kind, {}, record), "record")
     if kind.validate:
@@ -156,8 +159,15 @@ def update(session: Session, actor: Actor, kind: ResourceKind, record: Any,
     if kind.apply:
         kind.apply(session, data, record)
     session.flush()
-    audit.record(session, actor, "update", kind.entity, record.id, before=before,
-                 after=audit.snapshot(record))
+    audit.record(
+        session,
+        actor,
+        "update",
+        kind.entity,
+        record.id,
+        before=before,
+        after=audit.snapshot(record),
+    )
     return record
 
 
@@ -175,7 +185,9 @@ def _hooked_keys(kind: ResourceKind, data: dict[str, Any]) -> Sequence[str]:
     return [key for key in data if key not in columns]
 
 
-def retire(session: Session, actor: Actor, kind: ResourceKind, record: Any, *, note: str = "") -> Any:
+def retire(
+    session: Session, actor: Actor, kind: ResourceKind, record: Any, *, note: str = ""
+) -> Any:
     """Take a record out of service; it stays for history and references."""
     _require_in(actor, kind, _scope(session, kind, {}, record), "record")
     if record.retired_at is not None:
@@ -183,8 +195,16 @@ def retire(session: Session, actor: Actor, kind: ResourceKind, record: Any, *, n
     before = audit.snapshot(record)
     record.retired_at = utcnow()
     session.flush()
-    audit.record(session, actor, "retire", kind.entity, record.id, before=before,
-                 after=audit.snapshot(record), note=note)
+    audit.record(
+        session,
+        actor,
+        "retire",
+        kind.entity,
+        record.id,
+        before=before,
+        after=audit.snapshot(record),
+        note=note,
+    )
     return record
 
 
@@ -193,8 +213,14 @@ def verify(session: Session, actor: Actor, kind: ResourceKind, record: Any) -> A
     _require_in(actor, kind, _scope(session, kind, {}, record), "record")
     record.verified_at = utcnow()
     session.flush()
-    audit.record(session, actor, "verify", kind.entity, record.id,
-                 after={"verified_at": record.verified_at.isoformat()})
+    audit.record(
+        session,
+        actor,
+        "verify",
+        kind.entity,
+        record.id,
+        after={"verified_at": record.verified_at.isoformat()},
+    )
     return record
 
 
@@ -212,14 +238,16 @@ def list_query(kind: ResourceKind, query: ListQuery) -> Select[Any]:
         place, foreign_key = kind.placed_by
         narrow = lambda clause: foreign_key.in_(select(place.id).where(clause))  # noqa: E731
     if query.jurisdiction_path and hasattr(place, "jurisdiction_id"):
-        stmt = stmt.where(narrow(jurisdictions.subtree_filter(place.jurisdiction_id,
-                                                              query.jurisdiction_path)))
+        stmt = stmt.where(
+            narrow(jurisdictions.subtree_filter(place.jurisdiction_id, query.jurisdiction_path))
+        )
     if query.bbox and hasattr(place, "lon"):
         min_lon, min_lat, max_lon, max_lat = query.bbox
         if min_lon > max_lon or min_lat > max_lat:
             raise InvalidInput("bbox must be min_lon,min_lat,max_lon,max_lat", field="bbox")
-        stmt = stmt.where(narrow(place.lon.between(min_lon, max_lon)
-                                 & place.lat.between(min_lat, max_lat)))
+        stmt = stmt.where(
+            narrow(place.lon.between(min_lon, max_lon) & place.lat.between(min_lat, max_lat))
+        )
     for name, value in query.extra.items():
         if value is not None and name in kind.filters:
             stmt = stmt.where(kind.filters[name](value))

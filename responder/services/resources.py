@@ -132,15 +132,16 @@ def _holds_material(codes: list[str]) -> Any:
 
 
 def _has_hazard_source(wanted: bool) -> Any:
-    clause = exists().where(HazardSource.enterprise_id == Enterprise.id,
-                            HazardSource.retired_at.is_(None))
+    clause = exists().where(
+        HazardSource.enterprise_id == Enterprise.id, HazardSource.retired_at.is_(None)
+    )
     return clause if wanted else ~clause
 
 
 def _any_specialty(model: type[Any]) -> Any:
     def clause(codes: list[str]) -> Any:
-        return exists().where(TeamSpecialty.team_id == model.id,
-                              TeamSpecialty.specialty.in_(codes))
+        return exists().where(TeamSpecialty.team_id == model.id, TeamSpecialty.specialty.in_(codes))
+
     return clause
 
 
@@ -158,9 +159,15 @@ TEAMS = ResourceKind(
         "base_id": lambda v: RescueTeam.base_id == v,
     },
 )
-BASES = ResourceKind(entity="base", model=RescueBase, text_columns=("name", "address"),
-                     filters={"level": lambda v: RescueBase.level.in_(v),
-                              "specialty": _json_list_has_any(RescueBase.specialties)})
+BASES = ResourceKind(
+    entity="base",
+    model=RescueBase,
+    text_columns=("name", "address"),
+    filters={
+        "level": lambda v: RescueBase.level.in_(v),
+        "specialty": _json_list_has_any(RescueBase.specialties),
+    },
+)
 DEPOTS = ResourceKind(
     entity="depot",
     model=Depot,

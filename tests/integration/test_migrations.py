@@ -32,10 +32,12 @@ def migrate_and_compare(url: str) -> list:
         with db.engine.connect() as connection:
             diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
             # The audit log refuses changes in the database itself.
-            connection.execute(sa.text(
-                "INSERT INTO audit_log (at, username, action, entity, note) "
-                "VALUES (CURRENT_TIMESTAMP, 'x', 'create', 'test', '')"
-            ))
+            connection.execute(
+                sa.text(
+                    "INSERT INTO audit_log (at, username, action, entity, note) "
+                    "VALUES (CURRENT_TIMESTAMP, 'x', 'create', 'test', '')"
+                )
+            )
             with pytest.raises(sa.exc.DatabaseError, match="append-only"):
                 connection.execute(sa.text("UPDATE audit_log SET note = 'changed'"))
             connection.rollback()

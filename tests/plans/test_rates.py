@@ -179,10 +179,22 @@ def test_trend_at_month_ends(world, rules):
 
 def test_one_pass_totals_agree_with_the_per_day_query(world, rules, region):
     """The trend's sweep line and the per-day definition agree, boundary days included."""
-    days = [date(2022, 12, 31), date(2023, 1, 1), date(2023, 5, 1), date(2024, 1, 9),
-            date(2024, 1, 10), date(2024, 2, 29), date(2024, 3, 1), date(2024, 3, 14),
-            date(2024, 3, 15), date(2024, 4, 30), date(2024, 5, 1), date(2024, 7, 14),
-            date(2024, 7, 15), date(2030, 1, 1)]
+    days = [
+        date(2022, 12, 31),
+        date(2023, 1, 1),
+        date(2023, 5, 1),
+        date(2024, 1, 9),
+        date(2024, 1, 10),
+        date(2024, 2, 29),
+        date(2024, 3, 1),
+        date(2024, 3, 14),
+        date(2024, 3, 15),
+        date(2024, 4, 30),
+        date(2024, 5, 1),
+        date(2024, 7, 14),
+        date(2024, 7, 15),
+        date(2030, 1, 1),
+    ]
     for root in (None, region.west, region.east):
         swept = filing_rates.totals_on(db.session, days, rules=rules, root=root)
         for point in swept:

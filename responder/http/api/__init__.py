@@ -41,10 +41,23 @@ class ResponderApi(Api):
 
 
 BLUEPRINTS = [
-    accounts.blp, jurisdictions.blp, teams.blp, depots.blp, materials.blp, experts.blp,
-    enterprises.blp, imports.blp, exports.blp, audit.blp,
-    dispatch.blp, matrix.blp, roads.blp, plans.blp, filing.blp,
-    drills.blp, coverage.blp,
+    accounts.blp,
+    jurisdictions.blp,
+    teams.blp,
+    depots.blp,
+    materials.blp,
+    experts.blp,
+    enterprises.blp,
+    imports.blp,
+    exports.blp,
+    audit.blp,
+    dispatch.blp,
+    matrix.blp,
+    roads.blp,
+    plans.blp,
+    filing.blp,
+    drills.blp,
+    coverage.blp,
 ]
 
 
@@ -65,8 +78,6 @@ def init_app(app: Flask) -> None:
     )
     plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)
     api = ResponderApi(app, spec_kwargs={"marshmallow_plugin": plugin})
-    api.spec.components.security_scheme(
-        "bearer", {"type": "http", "scheme": "bearer"}
-    )
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)

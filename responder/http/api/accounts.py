@@ -26,7 +26,9 @@ class UserSchema(Schema):
     role = f.code_of(ROLES, required=True)
     jurisdiction_id = fields.Integer(dump_only=True)
     jurisdiction_code = fields.String(load_only=True, allow_none=True)
-    password = fields.String(load_only=True, required=True, validate=validate.Length(min=8, max=200))
+    password = fields.String(
+        load_only=True, required=True, validate=validate.Length(min=8, max=200)
+    )
     active = fields.Boolean(dump_only=True)
 
 
@@ -70,8 +72,12 @@ class Users(MethodView):
     @blp.response(201, UserSchema)
     def post(self, data: dict[str, Any]) -> Any:
         user = accounts.create_user(
-            db.session, current_actor(), username=data["username"], password=data["password"],
-            role=data["role"], jurisdiction_code=data.get("jurisdiction_code"),
+            db.session,
+            current_actor(),
+            username=data["username"],
+            password=data["password"],
+            role=data["role"],
+            jurisdiction_code=data.get("jurisdiction_code"),
             display_name=data.get("display_name", ""),
         )
         db.session.commit()

@@ -46,6 +46,7 @@ class AuditLog(MethodView):
         """Newest first.  Entries are never changed or removed."""
         current_actor().require("audit.read")
         page, per_page = args.pop("page"), args.pop("per_page")
-        items, total = audit.entries(db.session, offset=(page - 1) * per_page, limit=per_page,
-                                     **args)
+        items, total = audit.entries(
+            db.session, offset=(page - 1) * per_page, limit=per_page, **args
+        )
         return {"items": items, "total": total, "page": page, "per_page": per_page}

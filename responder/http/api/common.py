@@ -58,5 +58,4 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
 
 
 def page_body(page: Page) -> dict[str, Any]:
-    return {"items": page.items, "total": page.total, "page": page.page,
-            "per_page": page.per_page}
+    return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page}

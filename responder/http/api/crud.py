@@ -44,8 +44,9 @@ def add_crud_routes(
         @blp.response(200, page_schema(schema))
         def get(self, query_args: dict[str, Any]) -> Any:
             current_actor()
-            return page_body(registry.list_page(db.session, kind,
-                                                list_query(query_args, filter_keys)))
+            return page_body(
+                registry.list_page(db.session, kind, list_query(query_args, filter_keys))
+            )
 
         @blp.arguments(schema)
         @blp.response(201, schema)

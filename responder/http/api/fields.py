@@ -59,7 +59,9 @@ class BBox(fields.Field):
         try:
             parts = tuple(float(p) for p in str(value).split(","))
         except ValueError as exc:
-            raise ValidationError("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat") from exc
+            raise ValidationError(
+                "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat"
+            ) from exc
         if len(parts) != 4:
             raise ValidationError("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat")
         min_lon, min_lat, max_lon, max_lat = parts

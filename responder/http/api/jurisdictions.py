@@ -11,16 +11,20 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from responder.errors import NotFound
 from responder.http.api import fields as f
 from responder.http.api.common import page_schema
-from responder.errors import NotFound
 from responder.http.auth import current_actor
 from responder.models import Jurisdiction, db
 from responder.services import jurisdictions
 from responder.vocabulary import JURISDICTION_LEVELS
 
-blp = Blueprint("jurisdictions", __name__, url_prefix="/api/v1/jurisdictions",
-                description="The jurisdiction tree")
+blp = Blueprint(
+    "jurisdictions",
+    __name__,
+    url_prefix="/api/v1/jurisdictions",
+    description="The jurisdiction tree",
+)
 
 
 class JurisdictionSchema(Schema):
@@ -31,8 +35,12 @@ class JurisdictionSchema(Schema):
     parent_id = fields.Integer(allow_none=True)
     depth = fields.Integer(dump_only=True)
     path = fields.String(dump_only=True)
-    boundary = fields.Method("dump_boundary", "load_boundary", allow_none=True,
-                             metadata={"description": "GeoJSON Polygon or MultiPolygon"})
+    boundary = fields.Method(
+        "dump_boundary",
+        "load_boundary",
+        allow_none=True,
+        metadata={"description": "GeoJSON Polygon or MultiPolygon"},
+    )
     updated_at = fields.DateTime(dump_only=True)
 
     def dump_boundary(self, obj: Jurisdiction | dict[str, Any]) -> Any:
@@ -85,8 +93,10 @@ class Collection(MethodView):
 
 
 def _without_boundary(node: Jurisdiction) -> dict[str, Any]:
-    return {c: getattr(node, c) for c in ("id", "code", "name", "level", "parent_id", "depth",
-                                          "path", "updated_at")}
+    return {
+        c: getattr(node, c)
+        for c in ("id", "code", "name", "level", "parent_id", "depth", "path", "updated_at")
+    }
 
 
 @blp.route("/<int:jurisdiction_id>")

@@ -14,8 +14,9 @@ from responder.models import db
 from responder.services import matrix
 from responder.vocabulary import SPECIALTIES
 
-blp = Blueprint("matrix", __name__, url_prefix="/api/v1/response-matrix",
-                description="Response matrix")
+blp = Blueprint(
+    "matrix", __name__, url_prefix="/api/v1/response-matrix", description="Response matrix"
+)
 
 _count = fields.Integer(required=True, validate=validate.Range(min=0, max=50))
 _quantity = fields.Float(required=True, validate=validate.Range(min=0), allow_nan=False)
@@ -57,7 +58,8 @@ class MatrixType(MethodView):
     @blp.response(200)
     def put(self, data: dict[str, Any], incident_type: str) -> Any:
         """Replace one incident type's rows (admins; audited)."""
-        rows = matrix.replace_type(db.session, current_actor(), incident_type, data["teams"],
-                                   data["materials"])
+        rows = matrix.replace_type(
+            db.session, current_actor(), incident_type, data["teams"], data["materials"]
+        )
         db.session.commit()
         return rows

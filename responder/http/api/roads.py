@@ -23,8 +23,11 @@ class ClosureSchema(Schema):
     lon = f.lon(required=True)
     lat = f.lat(required=True)
     radius_m = fields.Float(load_default=30.0, validate=validate.Range(min=1, max=5000))
-    factor = fields.Float(allow_none=True, load_default=None,
-                          metadata={"description": "travel-time multiplier; null closes"})
+    factor = fields.Float(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "travel-time multiplier; null closes"},
+    )
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
     edge_ids = fields.List(fields.Integer(), dump_only=True)
     network_version = fields.String(dump_only=True)
@@ -40,8 +43,12 @@ class Network(MethodView):
         """The loaded network: version, size, bounds."""
         current_actor()
         network = road_network()
-        return {"version": network.version, "nodes": network.node_count,
-                "edges": network.edge_count, "bounds": list(network.bounds)}
+        return {
+            "version": network.version,
+            "nodes": network.node_count,
+            "edges": network.edge_count,
+            "bounds": list(network.bounds),
+        }
 
 
 @blp.route("/closures")

@@ -27,13 +27,15 @@ class Registered(Schema):
 
 class TeamSchema(Registered):
     name = f.name(required=True)
-    specialties = fields.List(f.code_of(SPECIALTIES), required=True,
-                              validate=validate.Length(min=1))
+    specialties = fields.List(
+        f.code_of(SPECIALTIES), required=True, validate=validate.Length(min=1)
+    )
     level = f.code_of(TEAM_LEVELS, required=True)
     kind = f.code_of(TEAM_KINDS, required=True)
     headcount = fields.Integer(validate=validate.Range(min=0, max=100000), load_default=0)
     mobilization_min = fields.Float(
-        validate=validate.Range(min=0, max=24 * 60), allow_none=True,
+        validate=validate.Range(min=0, max=24 * 60),
+        allow_none=True,
         metadata={"description": "own 出动准备 time; null = the default for the team's kind"},
     )
     status = f.code_of(TEAM_STATUSES, load_default="available")
