@@ -99,6 +99,19 @@ PACKAGES: tuple[VendorPackage, ...] = (
     ),
 )
 
+#: Not a map asset: the interactive API docs at /api/v1/docs (see responder.http.api).
+PACKAGES += (
+    VendorPackage(
+        "swagger-ui-dist@5.35.0",
+        {
+            "package/swagger-ui.css": "swagger-ui/swagger-ui.css",
+            "package/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
+            "package/swagger-ui-standalone-preset.js": "swagger-ui/swagger-ui-standalone-preset.js",
+            "package/LICENSE": "swagger-ui/LICENSE",
+        },
+    ),
+)
+
 #: Folium's asset names -> our file under vendor/.
 LOCAL_JS: dict[str, str] = {
     "leaflet": "leaflet/leaflet.js",

@@ -307,7 +307,17 @@ def compute_proposal(
     needed = {n.specialty for n in team_needs}
     teams = [t for t in resources.teams if needed.intersection(t.specialties)]
     team_snaps, teams = _snap_all(network, teams, snap_max_m, excluded, "team")
-    travel = network.times_to(target, team_snaps, closures=closures) if team_snaps else []
+    wanted = {n.material_id for n in material_needs}
+    lines = [s for s in resources.stock if s.material_id in wanted and s.quantity > 0]
+    depot_snaps, depots = _snap_all(
+        network, list({s.depot_id: s for s in lines}.values()), snap_max_m, excluded, "depot"
+    )
+    # One search on the reversed graph times every team and depot to the incident.
+    times = network.times_to(target, team_snaps + depot_snaps, closures=closures)
+    travel = times[: len(team_snaps)]
+    depot_time = {
+        d.depot_id: float(t) for d, t in zip(depots, times[len(team_snaps) :], strict=True)
+    }
     timed = [(t, float(s)) for t, s in zip(teams, travel, strict=True)]
     snaps_by_team = {t.id: s for t, s in zip(teams, team_snaps, strict=True)}
 
@@ -341,9 +351,7 @@ def compute_proposal(
             unmet.append(_unmet_team_need(need, picked, len(capable), len(reachable)))
     if with_routes:
         _attach_routes(network, target, options, snaps_by_team, closures)
-    fills = _fill_materials(
-        network, target, material_needs, resources.stock, closures, snap_max_m, excluded
-    )
+    fills = _fill_materials(material_needs, lines, depot_time)
     unmet.extend(
         {
             "kind": "material",
@@ -459,20 +467,12 @@ def _attach_routes(
 
 
 def _fill_materials(
-    network: RoadNetwork,
-    target: Snap,
     needs: Sequence[matrix.MaterialNeed],
-    stock: Sequence[StockResource],
-    closures: Closures | None,
-    snap_max_m: float,
-    excluded: list[dict[str, Any]],
+    lines: Sequence[StockResource],
+    depot_time: dict[int, float],
 ) -> list[MaterialFill]:
-    wanted = {n.material_id for n in needs}
-    lines = [s for s in stock if s.material_id in wanted and s.quantity > 0]
-    depots = {s.depot_id: s for s in lines}
-    depot_snaps, kept = _snap_all(network, list(depots.values()), snap_max_m, excluded, "depot")
-    times = network.times_to(target, depot_snaps, closures=closures) if depot_snaps else []
-    depot_time = {d.depot_id: float(t) for d, t in zip(kept, times, strict=True)}
+    """Fill each need from the stock lines, nearest depot first (then soonest expiry),
+    splitting across depots; what cannot be reached is the shortfall."""
     fills = []
     for need in needs:
         remaining = need.quantity
@@ -606,29 +606,26 @@ def hazard_sources_near(
     """Active major hazard sources whose enterprise lies within ``radius_m``, nearest first."""
     min_lon, min_lat, max_lon, max_lat = degree_box(lon, lat, radius_m)
     rows = session.execute(
-        select(HazardSource, Enterprise)
+        select(
+            HazardSource.id,
+            HazardSource.name,
+            HazardSource.grade,
+            HazardSource.substances,
+            HazardSource.monitored,
+            Enterprise.id.label("enterprise_id"),
+            Enterprise.name.label("enterprise"),
+            Enterprise.lon,
+            Enterprise.lat,
+        )
         .join(Enterprise, Enterprise.id == HazardSource.enterprise_id)
         .where(HazardSource.retired_at.is_(None), Enterprise.retired_at.is_(None))
         .where(Enterprise.lon.between(min_lon, max_lon), Enterprise.lat.between(min_lat, max_lat))
     )
     found = []
-    for source, enterprise in rows:
-        distance = haversine_m(lon, lat, enterprise.lon, enterprise.lat)
+    for row in rows:
+        distance = haversine_m(lon, lat, row.lon, row.lat)
         if distance <= radius_m:
-            found.append(
-                {
-                    "id": source.id,
-                    "name": source.name,
-                    "grade": source.grade,
-                    "substances": source.substances,
-                    "monitored": source.monitored,
-                    "enterprise_id": enterprise.id,
-                    "enterprise": enterprise.name,
-                    "lon": enterprise.lon,
-                    "lat": enterprise.lat,
-                    "distance_m": round(distance, 1),
-                }
-            )
+            found.append({**row._asdict(), "distance_m": round(distance, 1)})
     return sorted(found, key=lambda s: (s["distance_m"], s["id"]))
 
 

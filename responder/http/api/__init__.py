@@ -75,9 +75,15 @@ def init_app(app: Flask) -> None:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
+        # Interactive docs, served from our own static files (no CDN): /api/v1/docs
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
+        OPENAPI_SWAGGER_UI_CONFIG={"persistAuthorization": True},
     )
     plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)
-    api = ResponderApi(app, spec_kwargs={"marshmallow_plugin": plugin})
+    api = ResponderApi(
+        app, spec_kwargs={"marshmallow_plugin": plugin, "security": [{"bearer": []}]}
+    )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
