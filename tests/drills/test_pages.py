@@ -155,6 +155,9 @@ def test_coverage_page_and_what_if_watermark(world, sign_in, login_as):
     what_if = client.get(f"/coverage?specialty=hazchem&away={team.id}&k=2")
     text = what_if.get_data(as_text=True)
     assert what_if.status_code == 200 and WATERMARK in text
+    # Every team picked in the multi-select counts (an unknown second one is refused).
+    both = client.get(f"/coverage?specialty=hazchem&away={team.id}&away=999999")
+    assert both.status_code == 422
     api = login_as("viewer")
     figures = api.get(
         "/api/v1/coverage", query_string={"specialty": "hazchem", "away": str(team.id)}

@@ -228,7 +228,7 @@ def coverage_page() -> Any:
     if specialty not in SPECIALTIES:
         raise InvalidInput(_("未知的专业类型"), field="specialty")
     jurisdiction_id = _form_int("jurisdiction_id")
-    away = _away_ids(request.args.get("away", ""))
+    away = _away_ids(",".join(request.args.getlist("away")))  # a multi-select or "1,2,3"
     k = _form_int("k") or 0
     ctx = coverage_context()
     result = coverage.coverage(
