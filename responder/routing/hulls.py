@@ -26,6 +26,8 @@ def reachable_hulls(
     direction: Direction = "to",
     closures: Closures | None = None,
     ratio: float = 0.25,
+    cell_deg: float = 0.0005,
+    max_points: int = 1500,
 ) -> list[BaseGeometry]:
     """One outline per time budget (minutes), from a single search.
 
@@ -38,6 +40,10 @@ def reachable_hulls(
         Time budgets, any order.
     ratio : float
         Concave-hull tightness (0 = tightest, 1 = convex hull).
+    cell_deg : float
+        Reached nodes are thinned to one per grid cell of at least this size (degrees).
+    max_points : int
+        Roughly how many thinned points an outline is drawn from.
 
     Returns
     -------
@@ -57,6 +63,11 @@ def reachable_hulls(
         if inside.size < 3:
             hulls.append(shapely.Polygon())
             continue
-        points = shapely.multipoints(np.column_stack([lon[inside], lat[inside]]))
+        # Thin the nodes to one per grid cell (at least ``cell_deg``, coarser for large
+        # areas so about ``max_points`` remain): enough for an outline, and fast.
+        xy = np.column_stack([lon[inside], lat[inside]])
+        span = np.ptp(xy, axis=0)
+        cell = max(cell_deg, float(np.sqrt(span[0] * span[1] / max_points)))
+        points = shapely.multipoints(np.unique(np.round(xy / cell), axis=0) * cell)
         hulls.append(shapely.concave_hull(points, ratio=ratio))
     return hulls

@@ -200,8 +200,9 @@ class IncidentProposal(MethodView):
             incident,
             alternatives=args["alternatives"],
         )
+        answer = {**proposal.body, "proposal_id": proposal.id}  # before commit expires it
         db.session.commit()
-        return {**proposal.body, "proposal_id": proposal.id}
+        return answer
 
     @blp.response(200)
     def get(self, incident_id: int) -> Any:
