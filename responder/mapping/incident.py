@@ -16,6 +16,7 @@ from shapely.geometry import mapping as geojson
 from responder.mapping.legend import add_legend
 from responder.mapping.markers import MapPoint, add_markers
 from responder.mapping.styles import HAZARD_GRADE, HEX, KIND, SPECIALTY, MarkerStyle
+from responder.vocabulary import SPECIALTIES, label
 
 #: Isochrone ring fill colours, inner (shortest) first.
 RING_COLOURS = ("#d7301f", "#fc8d59", "#fdcc8a", "#fef0d9")
@@ -152,7 +153,10 @@ def add_incident(
         ("物资库 depot", KIND["depot"]),
         ("重大危险源 hazard source", HAZARD_GRADE[1]),
     ]
-    legend += [(code, SPECIALTY[code]) for code in sorted(used_specialties)]
+    legend += [
+        (f"{label(SPECIALTIES, code)} {label(SPECIALTIES, code, 'en')}", SPECIALTY[code])
+        for code in sorted(used_specialties)
+    ]
     add_legend(fmap, legend, title="图例 Legend")
 
 

@@ -64,6 +64,10 @@
         line.bindTooltip(o.name + ": " + (o.arrival_s / 60).toFixed(1) + " min");
         state.routes.push(line.addTo(state.map));
       });
+    // Frame the incident and every recommended route.
+    const points = state.routes.flatMap((line) => line.getLatLngs());
+    if (state.marker) points.push(state.marker.getLatLng());
+    if (points.length) state.map.fitBounds(state.L.latLngBounds(points), { padding: [30, 30] });
   }
 
   function renderProposal(proposal) {
@@ -142,6 +146,7 @@
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     showError(null);
+    placeMarker(parseFloat(form.lat.value), parseFloat(form.lon.value));
     try {
       state.incident = await api("POST", "/api/v1/incidents", {
         type: form.type.value, severity: form.severity.value,
