@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import CursorResult, DateTime, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 
@@ -74,3 +74,10 @@ def begin_write(session: Session) -> None:
     """
     session.commit()  # a no-op when nothing is open
     session.connection(execution_options={"sqlite_immediate": True})
+
+
+def rows_changed(session: Session, statement: Any) -> int:
+    """Execute an UPDATE/DELETE and return how many rows it changed: the answer of a
+    compare-and-set such as "take this team only if it is still available"."""
+    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
+    return int(result.rowcount)

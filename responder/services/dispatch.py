@@ -33,7 +33,7 @@ from responder.models import (
     TeamSpecialty,
     utcnow,
 )
-from responder.models.base import begin_write
+from responder.models.base import begin_write, rows_changed
 from responder.routing import Closures, InvalidCoordinates, PointTooFarFromRoad, RoadNetwork, Snap
 from responder.rules import Rules
 from responder.services import audit, inventory, jurisdictions, matrix
@@ -678,8 +678,7 @@ def confirm(
         )
     incident_id = incident.id
     begin_write(session)
-    incident = session.get(Incident, incident_id)  # re-read inside the write transaction
-    assert incident is not None
+    incident = _reread(session, incident_id)
     if incident.status != "open":
         raise Conflict(f"incident {incident.id} is closed", field="incident")
     now = utcnow()
@@ -736,6 +735,14 @@ def confirm(
     return assignments, dispatches
 
 
+def _reread(session: Session, incident_id: int) -> Incident:
+    """The incident as seen inside the write transaction just begun."""
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound(f"incident {incident_id} not found")
+    return incident
+
+
 def _check_selection(teams: Sequence[TeamPick], materials: Sequence[MaterialPick]) -> None:
     if not teams and not materials:
         raise InvalidInput("choose at least one team or material line", field="teams")
@@ -776,7 +783,8 @@ def _proposed_arrivals(proposal: Proposal | None) -> dict[int, float]:
 def _take_teams(session: Session, teams: Sequence[TeamPick], now: datetime) -> list[dict[str, Any]]:
     conflicts = []
     for i, pick in enumerate(teams):
-        taken = session.execute(
+        taken = rows_changed(
+            session,
             update(RescueTeam)
             .where(
                 RescueTeam.id == pick.team_id,
@@ -788,8 +796,8 @@ def _take_teams(session: Session, teams: Sequence[TeamPick], now: datetime) -> l
                 status_changed_at=now,
                 status_version=RescueTeam.status_version + 1,
             )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
         if taken != 1:
             team = session.get(RescueTeam, pick.team_id)
             now_status = "does not exist" if team is None else f"is now {team.status}"
@@ -864,12 +872,13 @@ def advance(session: Session, actor: Actor, assignment: Assignment, status: str)
 def _move_team(session: Session, assignment: Assignment, status: str) -> None:
     now = utcnow()
     expected = assignment.status
-    moved = session.execute(
+    moved = rows_changed(
+        session,
         update(RescueTeam)
         .where(RescueTeam.id == assignment.team_id, RescueTeam.status == expected)
         .values(status=status, status_changed_at=now, status_version=RescueTeam.status_version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if moved != 1:
         raise Conflict(f"team {assignment.team_id} is not {expected} any more", field="status")
     stamp = {"on_scene": "on_scene_at", "returning": "returning_at", "available": "released_at"}

@@ -141,13 +141,13 @@ def assign(
                 f"the location lies outside jurisdiction {node.name}", field="jurisdiction_id"
             )
         return node
-    node = locate(session, lon, lat)
-    if node is None:
+    found = locate(session, lon, lat)
+    if found is None:
         raise InvalidInput(
             "the location lies outside every registered jurisdiction; give jurisdiction_id",
             field="lon",
         )
-    return node
+    return found
 
 
 def subtree_filter(column: Any, path: str) -> Any:

@@ -90,6 +90,8 @@ def _scope(
         lat = data.get("lat", getattr(record, "lat", None))
         moved = record is None or "lon" in data or "lat" in data or "jurisdiction_id" in data
         if moved:
+            if lon is None or lat is None:
+                raise InvalidInput("a location needs both lon and lat", field="lon")
             explicit = data.get("jurisdiction_id")
             return jurisdictions.assign(session, lon, lat, explicit_id=explicit)
         return record.jurisdiction
