@@ -10,15 +10,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_migrate import Migrate
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from responder import commands, http, localization
 from responder.models import db
 from responder.routing import CacheError, RoadNetwork
 from responder.rules import load_rules
+from responder.services import plan_coverage
 from responder.settings import REPO_ROOT, load_settings
 
 MIGRATIONS_DIR = REPO_ROOT / "plans_db" / "migrations"
@@ -45,7 +47,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     localization.init_app(app)
     http.init_app(app)
     commands.init_app(app)
+    plan_coverage.keep_current(Session, _counted_plan_types)
     return app
+
+
+def _counted_plan_types(_session: Session) -> frozenset[str]:
+    """The plan types the app in context counts towards filing rates (for the derived
+    plan-coverage spans, rewritten on every flush that touches a plan)."""
+    return current_app.extensions["responder.rules"].counted_plan_types
 
 
 def _load_roads(app: Flask) -> RoadNetwork | None:

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from responder import create_app
 from responder.models import Enterprise, HazardSource, Jurisdiction, Plan, db
-from responder.services import filing_rates
+from responder.services import filing_rates, plan_coverage
 from responder.vocabulary import INDUSTRIES
 
 AS_OF = date(2024, 6, 30)
@@ -242,6 +242,8 @@ def main() -> int:
             places = build_tree()
             enterprises = build_enterprises(args.enterprises, places, rng)
             build_plans(args.plans, enterprises, places, rng)
+            # Bulk inserts bypass the ORM hook that keeps the coverage spans current.
+            plan_coverage.rebuild(db.session, app.extensions["responder.rules"].counted_plan_types)
             db.session.commit()
             db.session.execute(db.text("ANALYZE"))
             db.session.commit()

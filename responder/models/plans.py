@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -109,6 +110,17 @@ class Plan(Timestamps, Base):
             "plan_type",
         ),
         Index("ix_plans_status_jurisdiction", "status", "jurisdiction_id"),
+        # The "filed late" list (a small part of the plans): its rows newest first, and
+        # their count, from this index alone.  Partial, so that no other query is tempted
+        # into a range on ``filed_on``: "filed on or before D" matches nearly every plan,
+        # and SQLite reading them in index order is several times slower than a scan.
+        Index(
+            "ix_plans_filed_late",
+            "filed_on",
+            "enterprise_id",
+            sqlite_where=text("filed_late IS 1"),
+            postgresql_where=text("filed_late"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,7 +136,7 @@ class Plan(Timestamps, Base):
 
     published_on: Mapped[date | None] = mapped_column()
     submitted_at: Mapped[datetime | None] = mapped_column()
-    filed_on: Mapped[date | None] = mapped_column(index=True)
+    filed_on: Mapped[date | None] = mapped_column()
     last_evaluated_on: Mapped[date | None] = mapped_column()
     last_drill_on: Mapped[date | None] = mapped_column()
     superseded_on: Mapped[date | None] = mapped_column()
@@ -202,6 +214,32 @@ class FilingSequence(Base):
     last_number: Mapped[int] = mapped_column(default=0)
 
 
+#: ``PlanCoverage.ends_on`` of a span no plan has ended yet.
+OPEN_END = date(9999, 12, 31)
+
+
+class PlanCoverage(Base):
+    """A span of days on which an enterprise had a plan of a counted type in force:
+    ``starts_on`` ≤ day < ``ends_on`` (``OPEN_END`` while it lasts).
+
+    Derived from the plans (see :mod:`responder.services.plan_coverage`), rewritten for an
+    enterprise in the same flush as any change to its plans' dates, type or status.  An
+    enterprise's spans never overlap nor touch, so "covered on day D" is at most one row
+    and the filing-rate trend is a count of dates instead of a pass over every plan.
+    """
+
+    __tablename__ = "plan_coverage"
+    __table_args__ = (
+        CheckConstraint("starts_on < ends_on", name="span_not_empty"),
+        # Clustered on the key, so "enterprise E's span holding D" reads no second b-tree.
+        {"sqlite_with_rowid": False},
+    )
+
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), primary_key=True)
+    starts_on: Mapped[date] = mapped_column(primary_key=True)
+    ends_on: Mapped[date] = mapped_column()
+
+
 class EnterpriseStaff(Base):
     """A user who acts for an enterprise (may draft and submit its plans, read them)."""
 
@@ -219,6 +257,7 @@ __all__ = [
     "EnterpriseStaff",
     "FilingSequence",
     "Plan",
+    "PlanCoverage",
     "PlanDocument",
     "PlanHazardSource",
     "PlanLink",

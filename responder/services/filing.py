@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session, scoped_session
 
 from responder.errors import Conflict, InvalidInput
 from responder.models import FilingSequence, Jurisdiction, Plan
+from responder.models.base import rows_changed
 from responder.rules import Rules
-from responder.services import audit
+from responder.services import audit, plan_coverage
 from responder.services import plans as plan_service
 from responder.services.actors import Actor
 from responder.services.workdays import is_late
@@ -68,7 +69,8 @@ def file_plan(
         )
     before = plan_service.snapshot(plan)
     late = plan.owner_kind == "enterprise" and is_late(plan.published_on, filed_on, rules)
-    moved = session.execute(
+    moved = rows_changed(
+        session,
         update(Plan)
         .where(Plan.id == plan.id, Plan.status == "submitted")
         .values(
@@ -78,8 +80,8 @@ def file_plan(
             filing_authority_id=authority.id,
             status_note="",
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if moved != 1:
         raise Conflict("the plan was filed or returned by someone else meanwhile", field="status")
     sequence = next_sequence(session, authority.id, filed_on.year)
@@ -92,6 +94,8 @@ def file_plan(
     )
     session.refresh(plan)
     _supersede_previous(session, actor, plan)
+    # The UPDATEs above bypass the ORM's flush hook: bring the coverage spans along here.
+    plan_coverage.refresh(session, [plan.enterprise_id], rules.counted_plan_types)
     audit.record(
         session,
         actor,

@@ -8,16 +8,22 @@ Definitions (the rules come from ``rules.toml``):
   number) grade of those sources; ``none`` without one.
 * It is *covered* if it has a plan of a counted type (``counted_plan_types``) that was
   filed on or before D and neither superseded nor withdrawn on or before D.  Two valid plans
-  count once; a plan filed after D, or superseded/withdrawn by D, does not count.
+  count once; a plan filed after D, or superseded/withdrawn by D, does not count.  The
+  rates read this from the enterprise's coverage spans (:class:`~responder.models.PlanCoverage`,
+  kept in step with the plans by :mod:`responder.services.plan_coverage`): at most one
+  span holds day D, so "covered" is one indexed join, not a probe of every plan.
 * Filing rate = covered required enterprises ÷ required enterprises (None when none are
   required).  By jurisdiction, every node counts the enterprises of its whole subtree.
 
 Every query is one ``GROUP BY`` statement over indexed columns; nothing loops over
-enterprises in Python, so a dashboard query stays fast with 100,000 enterprises.
+enterprises in Python, so a dashboard query stays fast with 100,000 enterprises
+(``scripts/bench_filing.py``: each ≤ 500 ms on SQLite).  A list's page is read with its
+``LIMIT`` and counted by a separate ``count(*)``, so a page never sorts the whole list.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -30,16 +36,16 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     func,
     literal,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
 from responder.errors import Forbidden, InvalidInput
-from responder.models import Enterprise, HazardSource, Jurisdiction, Plan
+from responder.models import Enterprise, HazardSource, Jurisdiction, Plan, PlanCoverage
 from responder.rules import Rules
 from responder.services import jurisdictions
 from responder.services.actors import Actor
@@ -133,8 +139,14 @@ def valid_on(day: date, rules: Rules) -> ColumnElement[bool]:
     )
 
 
-def _covered(day: date, rules: Rules) -> ColumnElement[bool]:
-    return exists().where(Plan.enterprise_id == Enterprise.id, valid_on(day, rules))
+def _coverage_on(day: date) -> ColumnElement[bool]:
+    """Join condition: the enterprise's coverage span holding ``day`` (at most one; the
+    counted plan types were applied when the spans were written)."""
+    return and_(
+        PlanCoverage.enterprise_id == Enterprise.id,
+        PlanCoverage.starts_on <= day,
+        PlanCoverage.ends_on > day,
+    )
 
 
 def _existing(day: date, root: Jurisdiction | None) -> list[ColumnElement[bool]]:
@@ -147,21 +159,38 @@ def _existing(day: date, root: Jurisdiction | None) -> list[ColumnElement[bool]]
 def required_enterprises(day: date, rules: Rules, root: Jurisdiction | None) -> Any:
     """A subquery of the required enterprises on ``day``: id, industry, jurisdiction_id,
     grade (NULL without a hazard source) and filed (1 if covered, else 0)."""
-    grades = _grades(day)
-    grade = grades.c.grade
-    stmt = (
-        select(
+    return _required(
+        day,
+        rules,
+        root,
+        lambda grade: (
             Enterprise.id.label("id"),
             Enterprise.industry.label("industry"),
             Enterprise.jurisdiction_id.label("jurisdiction_id"),
             grade.label("grade"),
-            case((_covered(day, rules), 1), else_=0).label("filed"),
-        )
+            case((PlanCoverage.enterprise_id.is_not(None), 1), else_=0).label("filed"),
+        ),
+    ).subquery("required")
+
+
+def _required(
+    day: date,
+    rules: Rules,
+    root: Jurisdiction | None,
+    columns: Callable[[Any], tuple[Any, ...]],
+) -> Select[Any]:
+    """The required enterprises on ``day`` joined to their grade and to the coverage span
+    holding ``day`` (NULL columns when not covered); ``columns(grade)`` picks the output."""
+    grades = _grades(day)
+    grade = grades.c.grade
+    return (
+        select(*columns(grade))
+        .select_from(Enterprise)
         .outerjoin(grades, grades.c.eid == Enterprise.id)
+        .outerjoin(PlanCoverage, _coverage_on(day))
         .where(*_existing(day, root))
         .where(or_(Enterprise.industry.in_(sorted(rules.required_industries)), grade.is_not(None)))
     )
-    return stmt.subquery("required")
 
 
 # --- rates --------------------------------------------------------------------------------
@@ -186,7 +215,9 @@ def rates(
     required = required_enterprises(day, rules, root)
     if by == "jurisdiction":
         return _by_jurisdiction(session, required, root, depth)
-    key = required.c.industry if by == "industry" else required.c.grade
+    # ``|| ''``: group after a table scan; walking the industry index to get the groups in
+    # order would read the enterprises in random order (about twice as slow here).
+    key = required.c.industry.concat("") if by == "industry" else required.c.grade
     rows = session.execute(
         select(key, func.count(), func.coalesce(func.sum(required.c.filed), 0)).group_by(key)
     ).all()
@@ -197,17 +228,20 @@ def rates(
 def _by_jurisdiction(
     session: Session, required: Any, root: Jurisdiction | None, depth: int
 ) -> list[Rate]:
-    """Count per jurisdiction in SQL (one GROUP BY: a few hundred rows however many
-    enterprises), then add each node's counts to its shown ancestors along its path."""
+    """Count per jurisdiction in SQL (one GROUP BY over the enterprises in table order: a
+    few hundred rows however many enterprises), then add each node's counts to its shown
+    ancestors along its path."""
+    node = required.c.jurisdiction_id + 0  # ``+ 0``: a table scan, not an index walk
     per_node = session.execute(
-        select(
-            Jurisdiction.path,
-            func.count(),
-            func.coalesce(func.sum(required.c.filed), 0),
-        )
-        .join(required, required.c.jurisdiction_id == Jurisdiction.id)
-        .group_by(Jurisdiction.id, Jurisdiction.path)
+        select(node, func.count(), func.coalesce(func.sum(required.c.filed), 0)).group_by(node)
     ).all()
+    path_of = dict(
+        session.execute(
+            select(Jurisdiction.id, Jurisdiction.path).where(
+                Jurisdiction.id.in_([jid for jid, _n, _f in per_node])
+            )
+        ).all()
+    )
     if root is None:
         top = session.scalar(select(func.min(Jurisdiction.depth))) or 0
         where = [Jurisdiction.depth <= top + depth]
@@ -220,8 +254,8 @@ def _by_jurisdiction(
         select(Jurisdiction.id, Jurisdiction.path).where(*where).order_by(Jurisdiction.path)
     ).all()
     counts = {jid: [0, 0] for jid, _path in shown}
-    for path, n, f in per_node:
-        for ancestor in path.strip("/").split("/"):
+    for jid, n, f in per_node:
+        for ancestor in path_of[jid].strip("/").split("/"):
             tally = counts.get(int(ancestor))
             if tally is not None:
                 tally[0] += int(n)
@@ -263,14 +297,56 @@ FAR = date(9999, 12, 31)
 def totals_on(
     session: Session, days: list[date], *, rules: Rules, root: Jurisdiction | None = None
 ) -> list[Point]:
-    """The overall rate on each of ``days`` in one statement (for the trend line).
+    """The overall rate on each of ``days`` (for the trend line), as a count of dates.
 
     Each required enterprise is required on every day before its *until* date (its own
-    retirement or, when only a hazard source makes it required, that source's retirement);
-    one grouped pass over the plans flags, per enterprise and day, whether a valid plan
-    existed.  Same definitions as :func:`total` (the tests check they agree), but the data
-    is read once rather than once per day.
+    retirement or, when only a hazard source makes it required, that source's retirement),
+    and covered on the days of its coverage spans.  Clipping each span at *until* leaves
+    disjoint ``[start, end)`` spans of "required and covered", so on day D::
+
+        required(D) = #required − #(until ≤ D)
+        filed(D)    = #(span start ≤ D) − #(span end ≤ D)
+
+    One grouped statement returns those counts per date (a few thousand rows however many
+    enterprises); the days are then read off the running sums.  Same definitions as
+    :func:`total` (the tests check they agree).
     """
+    required = _required_until(session, rules, root)
+    span = PlanCoverage
+    end = case((span.ends_on < required.c.until, span.ends_on), else_=required.c.until)
+    clipped = (
+        select(span.starts_on.label("starts"), end.label("ends"))
+        .join(required, required.c.eid == span.enterprise_id)
+        .where(span.starts_on < required.c.until)
+        .subquery("clipped")
+    )
+    events = union_all(
+        select(required.c.until.label("at"), literal(1).label("gone"), literal(0).label("net")),
+        select(clipped.c.starts, literal(0), literal(1)),
+        select(clipped.c.ends, literal(0), literal(-1)),
+    ).subquery("events")
+    rows = session.execute(
+        select(events.c.at, func.sum(events.c.gone), func.sum(events.c.net))
+        .group_by(events.c.at)
+        .order_by(events.c.at)
+    ).all()
+    dates = [_as_date(at) for at, _gone, _net in rows]
+    gone_by, filed_by = (
+        _running([int(g) for _at, g, _n in rows]),
+        _running([int(n) for _at, _g, n in rows]),
+    )
+    everyone = gone_by[-1] if rows else 0
+    points = []
+    for day in days:
+        upto = bisect_right(dates, day)  # events dated on or before ``day``
+        gone = gone_by[upto - 1] if upto else 0
+        filed = filed_by[upto - 1] if upto else 0
+        points.append(Point(day, everyone - gone, filed))
+    return points
+
+
+def _required_until(session: Session, rules: Rules, root: Jurisdiction | None) -> Any:
+    """Every enterprise required on some day, with the day it stops being required."""
     day_of = _day_of(session)
     hazards = (
         select(
@@ -293,37 +369,25 @@ def totals_on(
         if root is None
         else [jurisdictions.subtree_filter(Enterprise.jurisdiction_id, root.path)]
     )
-    required = (
+    return (
         select(Enterprise.id.label("eid"), until.label("until"))
         .outerjoin(hazards, hazards.c.eid == Enterprise.id)
         .where(*scope, or_(by_industry, hazards.c.eid.is_not(None)))
         .cte("required_until")
     )
-    # Per enterprise, one flag per day: "had a valid plan that day" (one grouped scan of
-    # the plans in index order; no per-day queries).
-    flags = (
-        select(
-            Plan.enterprise_id.label("eid"),
-            *(
-                func.max(case((valid_on(day, rules), 1), else_=0)).label(f"c{i}")
-                for i, day in enumerate(days)
-            ),
-        )
-        .where(Plan.enterprise_id.is_not(None), Plan.filed_on.is_not(None))
-        .group_by(Plan.enterprise_id)
-        .subquery("flags")
-    )
-    sums = []
-    for i, day in enumerate(days):
-        alive = required.c.until > day
-        sums.append(func.sum(case((alive, 1), else_=0)))
-        sums.append(func.sum(case((and_(alive, flags.c[f"c{i}"] == 1), 1), else_=0)))
-    row = session.execute(
-        select(*sums).select_from(required).outerjoin(flags, flags.c.eid == required.c.eid)
-    ).one()
-    return [
-        Point(day, int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i, day in enumerate(days)
-    ]
+
+
+def _running(values: list[int]) -> list[int]:
+    total, sums = 0, []
+    for value in values:
+        total += value
+        sums.append(total)
+    return sums
+
+
+def _as_date(value: Any) -> date:
+    """A date read back from a computed column (SQLite returns ISO text for those)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _day_of(session: Session) -> Callable[[Any], Any]:
@@ -359,27 +423,40 @@ def listing(
     offset: int = 0,
     limit: int | None = 50,
 ) -> Listing:
-    """One page of a list (``limit`` None: all rows, for exports)."""
+    """One page of a list (``limit`` None: all rows, for exports).
+
+    Two steps: one pass finds the page's keys and the total (``count(*) OVER ()`` over
+    narrow rows: a key and the sort columns), then the page's full rows are read by key.
+    Carrying every column of every row through the sort, only to keep ``limit`` of them,
+    is what made the province-wide lists slow.
+    """
     if kind not in LISTS:
         raise InvalidInput(f"list must be one of {', '.join(LISTS)}", field="list")
-    stmt = _LIST_QUERIES[kind](day, rules, root)
+    build, key = _LIST_QUERIES[kind]
+    stmt = build(day, rules, root)
     if limit is None:
         rows = [dict(row._mapping) for row in session.execute(stmt)]
         count = len(rows)
     else:
-        # The total rides along on each row (one pass instead of a page and a count).
-        paged = stmt.add_columns(func.count().over().label("_total")).offset(offset).limit(limit)
-        rows = [dict(row._mapping) for row in session.execute(paged)]
-        count = rows[0].pop("_total") if rows else _count(session, stmt)
-        for row in rows[1:]:
-            row.pop("_total")
+        keyed = stmt.with_only_columns(key, func.count().over()).offset(offset).limit(limit)
+        found = session.execute(keyed).all()
+        count = found[0][1] if found else _count(session, stmt)
+        keys = [k for k, _total in found]
+        rows = (
+            [dict(row._mapping) for row in session.execute(stmt.where(key.in_(keys)))]
+            if keys
+            else []
+        )
     for row in rows:
         _finish_row(kind, row, day, rules)
-    return Listing(kind, rows, int(count or 0))
+    return Listing(kind, rows, int(count))
 
 
 def _count(session: Session, stmt: Select[Any]) -> int:
-    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    """The number of rows of a list statement (its ordering dropped)."""
+    return int(
+        session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    )
 
 
 def iter_all(
@@ -391,54 +468,56 @@ def iter_all(
     root: Jurisdiction | None = None,
     batch: int = 5000,
 ) -> Iterator[dict[str, Any]]:
-    """Every row of a list, fetched in batches (exports of large lists)."""
+    """Every row of a list, streamed from one query ``batch`` rows at a time (exports of
+    large lists; paging with ``OFFSET`` would re-run the query once per batch)."""
     if kind not in LISTS:
         raise InvalidInput(f"list must be one of {', '.join(LISTS)}", field="list")
-    stmt = _LIST_QUERIES[kind](day, rules, root)
-    offset = 0
-    while True:
-        rows = [dict(r._mapping) for r in session.execute(stmt.offset(offset).limit(batch))]
-        for row in rows:
-            _finish_row(kind, row, day, rules)
-            yield row
-        if len(rows) < batch:
-            return
-        offset += batch
+    stmt = _LIST_QUERIES[kind][0](day, rules, root)
+    for row in session.execute(stmt.execution_options(yield_per=batch)):
+        record = dict(row._mapping)
+        _finish_row(kind, record, day, rules)
+        yield record
 
 
 def _missing(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
-    required = required_enterprises(day, rules, root)
     return (
-        select(
-            Enterprise.id.label("enterprise_id"),
-            Enterprise.name.label("enterprise"),
-            Enterprise.credit_code,
-            Enterprise.industry,
-            Jurisdiction.name.label("jurisdiction"),
-            required.c.grade.label("hazard_grade"),
+        _required(
+            day,
+            rules,
+            root,
+            lambda grade: (
+                Enterprise.id.label("enterprise_id"),
+                Enterprise.name.label("enterprise"),
+                Enterprise.credit_code,
+                Enterprise.industry,
+                Jurisdiction.name.label("jurisdiction"),
+                grade.label("hazard_grade"),
+            ),
         )
-        .join(required, required.c.id == Enterprise.id)
-        .join(Jurisdiction, Jurisdiction.id == Enterprise.jurisdiction_id)
-        .where(required.c.filed == 0)
+        # ``+ 0``: scan the enterprises and look their jurisdiction up, rather than walk
+        # every jurisdiction's enterprises through an index (random reads of the table).
+        .join(Jurisdiction, Jurisdiction.id == Enterprise.jurisdiction_id + 0)
+        .where(PlanCoverage.enterprise_id.is_(None))
         .order_by(Jurisdiction.path, Enterprise.name, Enterprise.id)
     )
 
 
 def _valid_enterprise_plans(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
+    columns: list[Any] = [
+        Plan.id.label("plan_id"),
+        Plan.title,
+        Plan.filing_number,
+        Plan.filed_on,
+        Plan.published_on,
+        Plan.last_evaluated_on,
+        Plan.last_drill_on,
+        Enterprise.id.label("enterprise_id"),
+        Enterprise.name.label("enterprise"),
+        Enterprise.industry,
+        Jurisdiction.name.label("jurisdiction"),
+    ]
     stmt = (
-        select(
-            Plan.id.label("plan_id"),
-            Plan.title,
-            Plan.filing_number,
-            Plan.filed_on,
-            Plan.published_on,
-            Plan.last_evaluated_on,
-            Plan.last_drill_on,
-            Enterprise.id.label("enterprise_id"),
-            Enterprise.name.label("enterprise"),
-            Enterprise.industry,
-            Jurisdiction.name.label("jurisdiction"),
-        )
+        select(*columns)
         .join(Enterprise, Enterprise.id == Plan.enterprise_id)
         .join(Jurisdiction, Jurisdiction.id == Enterprise.jurisdiction_id)
         .where(valid_on(day, rules), *_existing(day, root))
@@ -471,18 +550,19 @@ def _overdue(column: Any, cycle_months: Callable[[Rules], int]) -> ListQuery:
 
 
 def _filed_late(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
+    columns: list[Any] = [
+        Plan.id.label("plan_id"),
+        Plan.title,
+        Plan.filing_number,
+        Plan.filed_on,
+        Plan.published_on,
+        Enterprise.id.label("enterprise_id"),
+        Enterprise.name.label("enterprise"),
+        Enterprise.industry,
+        Jurisdiction.name.label("jurisdiction"),
+    ]
     stmt = (
-        select(
-            Plan.id.label("plan_id"),
-            Plan.title,
-            Plan.filing_number,
-            Plan.filed_on,
-            Plan.published_on,
-            Enterprise.id.label("enterprise_id"),
-            Enterprise.name.label("enterprise"),
-            Enterprise.industry,
-            Jurisdiction.name.label("jurisdiction"),
-        )
+        select(*columns)
         .join(Enterprise, Enterprise.id == Plan.enterprise_id)
         .join(Jurisdiction, Jurisdiction.id == Enterprise.jurisdiction_id)
         .where(Plan.filed_late.is_(True), Plan.filed_on <= day)
@@ -493,11 +573,12 @@ def _filed_late(day: date, rules: Rules, root: Jurisdiction | None) -> Select[An
     return stmt
 
 
-_LIST_QUERIES: dict[str, ListQuery] = {
-    "missing": _missing,
-    "overdue_evaluation": _overdue(Plan.last_evaluated_on, _evaluation_months),
-    "overdue_drill": _overdue(Plan.last_drill_on, _drill_months),
-    "filed_late": _filed_late,
+#: Each list's statement and the column that identifies its rows (for paging by key).
+_LIST_QUERIES: dict[str, tuple[ListQuery, Any]] = {
+    "missing": (_missing, Enterprise.id),
+    "overdue_evaluation": (_overdue(Plan.last_evaluated_on, _evaluation_months), Plan.id),
+    "overdue_drill": (_overdue(Plan.last_drill_on, _drill_months), Plan.id),
+    "filed_late": (_filed_late, Plan.id),
 }
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 22:25:11.857548
+Create Date: 2026-11-22 23:10:36.035156
 
 """
 
@@ -405,6 +405,20 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_incidents_type"), ["type"], unique=False)
 
     op.create_table(
+        "plan_coverage",
+        sa.Column("enterprise_id", sa.Integer(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.CheckConstraint("starts_on < ends_on", name=op.f("ck_plan_coverage_span_not_empty")),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_plan_coverage_enterprise_id_enterprises"),
+        ),
+        sa.PrimaryKeyConstraint("enterprise_id", "starts_on", name=op.f("pk_plan_coverage")),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
         "plans",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("owner_kind", sa.String(length=16), nullable=False),
@@ -461,7 +475,13 @@ def upgrade():
         sa.UniqueConstraint("filing_number", name=op.f("uq_plans_filing_number")),
     )
     with op.batch_alter_table("plans", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_plans_filed_on"), ["filed_on"], unique=False)
+        batch_op.create_index(
+            "ix_plans_filed_late",
+            ["filed_on", "enterprise_id"],
+            unique=False,
+            sqlite_where=sa.text("filed_late IS 1"),
+            postgresql_where=sa.text("filed_late"),
+        )
         batch_op.create_index(
             batch_op.f("ix_plans_jurisdiction_id"), ["jurisdiction_id"], unique=False
         )
@@ -871,9 +891,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_plans_supersedes_id"))
         batch_op.drop_index("ix_plans_status_jurisdiction")
         batch_op.drop_index(batch_op.f("ix_plans_jurisdiction_id"))
-        batch_op.drop_index(batch_op.f("ix_plans_filed_on"))
+        batch_op.drop_index(
+            "ix_plans_filed_late",
+            sqlite_where=sa.text("filed_late IS 1"),
+            postgresql_where=sa.text("filed_late"),
+        )
 
     op.drop_table("plans")
+    op.drop_table("plan_coverage")
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_incidents_type"))
         batch_op.drop_index(batch_op.f("ix_incidents_status"))
