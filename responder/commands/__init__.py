@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from responder.commands import demo, registry, roads, users
+from responder.commands import demo, filing, registry, roads, users
 
 
 def init_app(app: Flask) -> None:
@@ -12,3 +12,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo.demo_cli)
     app.cli.add_command(registry.registry_cli)
     app.cli.add_command(roads.roads_cli)
+    app.cli.add_command(filing.filing_cli)

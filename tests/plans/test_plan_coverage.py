@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from responder.models import Plan, PlanCoverage, db
 from responder.models.plans import OPEN_END
@@ -211,3 +211,19 @@ def test_rebuild_matches_the_incremental_spans(make_enterprise, make_plan, rules
         len(v) for v in incremental.values()
     )
     assert stored() == incremental == derived(rules)
+
+
+def test_rebuild_command_recomputes_the_table(make_enterprise, make_plan, runner):
+    enterprise = make_enterprise("hazchem_storage")
+    make_plan(enterprise, filed_on=D(2023, 1, 1))
+    db.session.commit()
+    before = stored()
+    assert before
+    db.session.execute(delete(PlanCoverage))  # e.g. after a raw-SQL bulk load
+    db.session.commit()
+    assert stored() == {}
+    result = runner.invoke(args=["filing", "rebuild-coverage"])
+    assert result.exit_code == 0, result.output
+    assert "plan coverage rebuilt: 1 spans" in result.output
+    db.session.rollback()
+    assert stored() == before
