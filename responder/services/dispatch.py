@@ -528,6 +528,8 @@ class DispatchContext:
     snap_max_m: float
     hazard_radius_m: float
     related_plans: RelatedPlans | None = None
+    #: Closures recorded on another version of the road network, reported, not applied.
+    stale_closures: list[dict[str, Any]] = field(default_factory=list)
 
 
 def propose(
@@ -584,6 +586,7 @@ def propose(
             "network_version": ctx.network.version,
             "network_nodes": ctx.network.node_count,
             "closures_in_force": ctx.closure_ids,
+            "closures_not_applied": ctx.stale_closures,
             "incident_snap_m": round(target.distance_m, 1),
             "snapped_to": [round(target.lon, 6), round(target.lat, 6)],
             "arrival": "mobilization time + road travel time to the incident",

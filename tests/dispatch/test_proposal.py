@@ -303,3 +303,20 @@ def test_proposal_shows_nearby_hazards_and_the_plans_that_dovetail(world, login_
         ("enterprise", "滨海化工综合应急预案"),
         ("government", "滨海市危险化学品事故专项应急预案"),
     ]
+
+
+def test_a_closure_from_another_network_version_is_reported_not_applied(world, login_as):
+    from responder.models import RoadClosure
+
+    api = login_as("operator")
+    target = central_node(world.network)
+    db.session.add(
+        RoadClosure(
+            network_version="v0-old", edge_ids=[1, 2, 3], factor=None, reason="旧路网上的封闭"
+        )
+    )
+    db.session.commit()
+    incident = place_incident(api, world, target)
+    basis = propose(api, incident["id"])["basis"]
+    assert basis["closures_in_force"] == []
+    assert [c["reason"] for c in basis["closures_not_applied"]] == ["旧路网上的封闭"]

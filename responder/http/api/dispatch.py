@@ -35,7 +35,7 @@ def road_network() -> RoadNetwork:
 
 def dispatch_context() -> dispatch.DispatchContext:
     network = road_network()
-    in_force, ids, _stale = closures.in_force(db.session, network)
+    in_force, ids, stale = closures.in_force(db.session, network)
     return dispatch.DispatchContext(
         network=network,
         rules=current_app.extensions["responder.rules"],
@@ -44,6 +44,7 @@ def dispatch_context() -> dispatch.DispatchContext:
         snap_max_m=current_app.config["SNAP_MAX_M"],
         hazard_radius_m=current_app.config["HAZARD_RADIUS_M"],
         related_plans=plans.for_incident,
+        stale_closures=stale,
     )
 
 
