@@ -1,0 +1,75 @@
+"""The drill editor as an organizer uses it: click the map to place a simulated incident,
+run the drill, read the report — and the live registry does not move."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from responder.models import RescueTeam, User, db
+from responder.services import accounts, drills
+from tests.browser.conftest import ARTIFACTS, PASSWORD
+from tests.dispatch.conftest import central_node, reference_graph, times_to, world  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app(roads_app: Flask) -> Flask:
+    return roads_app
+
+
+def test_click_to_place_run_and_report(page, world, times_to, app):  # noqa: F811
+    target = central_node(world.network)
+    reference = times_to(target)
+    near = min((n for n, t in reference.items() if t > 120), key=lambda n: reference[n])
+    team = world.add_team(near, ["fire"], name="演练消防队")
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    drill = drills.create(
+        db.session,
+        accounts.actor_for(admin),
+        {"name": "港区夜间火灾演练", "start_at": datetime(2026, 11, 23, 2, 0, tzinfo=UTC)},
+        network=app.extensions["responder.roads"],
+        snap_max_m=app.config["SNAP_MAX_M"],
+    )
+    db.session.commit()
+
+    page.goto(f"{page.base}/login")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{page.base}/drills/{drill.id}")
+    page.wait_for_selector("body[data-map-ready=yes]", timeout=20000)
+    assert "【演练】" in page.content()
+
+    lon, lat = world.node_point(target)
+    box = page.locator("iframe.map").bounding_box()
+    point = page.evaluate(
+        """([lat, lon]) => {
+             const f = document.querySelector('iframe.map');
+             const map = f.contentWindow[f.dataset.mapName];
+             map.setView([lat, lon], 16);
+             const p = map.latLngToContainerPoint([lat, lon]);
+             return {x: p.x, y: p.y};
+           }""",
+        [lat, lon],
+    )
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    assert abs(float(page.input_value("input[name=lon]")) - lon) < 1e-3
+    page.select_option("#drill-incident-form select[name=type]", "fire_explosion")
+    page.click("#drill-incident-form button[type=submit]")
+    page.wait_for_selector("tr[data-incident-id]", timeout=20000)
+
+    page.click("#run-drill")
+    page.wait_for_url("**/drills/runs/*", timeout=30000)
+    report = page.content()
+    assert "【演练】" in report and "演练消防队" in report
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(Path(ARTIFACTS) / "drill_report.png"), full_page=True)
+    db.session.rollback()
+    assert db.session.get(RescueTeam, team.id).status == "available"
+    assert page.log.problems() == []
