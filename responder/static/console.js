@@ -76,7 +76,8 @@
     document.getElementById("stale").hidden = true;
     document.getElementById("proposal-incident").textContent = "#" + proposal.incident_id;
     const unmet = document.getElementById("unmet");
-    unmet.replaceChildren(...proposal.unmet.map((u) => el("p", { class: "error", text: u.message })));
+    unmet.replaceChildren(...proposal.unmet.map((u) => el("p", { class: "error",
+                                                                 text: unmetText(u, proposal) })));
     const teams = document.querySelector("#team-options tbody");
     teams.replaceChildren();
     Object.entries(proposal.teams).forEach(([specialty, options]) => options.forEach((o) => {
@@ -111,6 +112,17 @@
     document.getElementById("basis").textContent = b.network_version + " · closures " +
       b.closures_in_force.length + " · snap " + b.incident_snap_m + " m";
     drawRoutes(proposal);
+  }
+
+  // Unmet needs in the page's language (the API's own message stays English).
+  function unmetText(u, proposal) {
+    if (u.kind === "team") {
+      return (text.specialties[u.specialty] || u.specialty) + " " + text.unmetTeam
+        .replace("{needed}", u.needed).replace("{found}", u.found);
+    }
+    const m = proposal.materials.find((x) => x.code === u.material);
+    return (m ? m.name : u.material) + " " + text.unmetMaterial
+      .replace("{shortfall}", u.shortfall).replace("{unit}", m ? m.unit : "");
   }
 
   function renderAssignments(incident) {
