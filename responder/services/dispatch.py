@@ -356,6 +356,8 @@ def compute_proposal(
         {
             "kind": "material",
             "material": f.code,
+            "name": f.name,
+            "unit": f.unit,
             "needed": f.needed,
             "shortfall": f.shortfall,
             "message": f"{f.name} short by {f.shortfall:g} {f.unit} "

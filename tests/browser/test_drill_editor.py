@@ -68,6 +68,7 @@ def test_click_to_place_run_and_report(page, world, times_to, app):  # noqa: F81
     page.wait_for_url("**/drills/runs/*", timeout=30000)
     report = page.content()
     assert "【演练】" in report and "演练消防队" in report
+    assert "危险化学品 需要 1 支，可派 0 支" in report  # unmet needs in the page language
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(Path(ARTIFACTS) / "drill_report.png"), full_page=True)
     db.session.rollback()

@@ -81,9 +81,27 @@ def has_endpoint(endpoint: str) -> bool:
     return endpoint in current_app.view_functions
 
 
+def unmet_text(need: dict[str, Any]) -> str:
+    """An unmet need of a proposal or drill in the page's language (the API keeps its
+    English ``message``)."""
+    if need.get("kind") == "team":
+        return f"{label(need['specialty'], vocabulary.SPECIALTIES)} " + _(
+            "需要 {needed} 支，可派 {found} 支"
+        ).format(needed=need["needed"], found=need["found"])
+    if need.get("kind") == "material" and "shortfall" in need:
+        return f"{need.get('name') or need['material']} " + _("短缺 {shortfall} {unit}").format(
+            shortfall=f"{need['shortfall']:g}", unit=need.get("unit", "")
+        )
+    return str(need.get("message", ""))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        label=label, labels=labels, local_time=local_time, verified_text=verified_text
+        label=label,
+        labels=labels,
+        local_time=local_time,
+        verified_text=verified_text,
+        unmet_text=unmet_text,
     )
     app.jinja_env.globals.update(
         V=vocabulary,
