@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from responder.errors import DomainError
@@ -79,6 +80,20 @@ def init_app(app: Flask) -> None:
         if not wants_json():
             return error
         return http_exception_body(error)
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def _overflow(error: Exception) -> Any:
+        # A well-formed value the database cannot hold (an id of 1e300: OverflowError on
+        # SQLite, DataError "out of range" on PostgreSQL): the request is wrong, not the
+        # server; schemas cannot all know every column's width.
+        db.session.rollback()
+        message = "a number in the request is too large to be a valid value"
+        if not wants_json():
+            from responder.http.pages.errors import render_error
+
+            return render_error(422, message)
+        return error_response(422, "out_of_range", message)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:

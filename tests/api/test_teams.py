@@ -130,3 +130,11 @@ def test_unknown_route_and_method_answer_json(login_as):
     assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
     wrong = api.put("/api/v1/teams")
     assert wrong.status_code == 405 and "error" in wrong.json
+
+
+def test_a_number_too_large_for_the_database_is_a_4xx(region, login_as):
+    api = login_as("operator")
+    response = api.post("/api/v1/teams", json=team(base_id=10**30))
+    assert response.status_code == 422
+    assert response.json["error"]["code"] in {"out_of_range", "invalid"}
+    assert count_teams() == 0
