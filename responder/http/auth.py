@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from responder.errors import Unauthorized
 from responder.models import User, db
+from responder.models.base import begin_write
 from responder.services import accounts
 from responder.services.actors import Actor
 
@@ -37,7 +38,7 @@ def _bearer_user() -> User | None:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthorized("Authorization header must be 'Bearer <token>'", field="Authorization")
-    user = accounts.user_for_token(db.session, secret.strip())
+    user = accounts.user_for_token(db.session, secret.strip(), touch=request.method in UNSAFE)
     if user is None:
         raise Unauthorized("the API token is unknown or revoked", field="Authorization")
     return user
@@ -56,6 +57,11 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _identify() -> None:
+        if request.method in UNSAFE:
+            # A write request is one write transaction from its first read (BEGIN IMMEDIATE
+            # on SQLite): concurrent writers queue on the lock instead of one failing with
+            # "database is locked" when it upgrades a stale read snapshot.
+            begin_write(db.session)
         bearer = _bearer_user() if request.path.startswith("/api/") else None
         user = bearer or (current_user if current_user.is_authenticated else None)
         g.actor = accounts.actor_for(user) if user is not None else None

@@ -93,13 +93,17 @@ def issue_token(session: Session, actor: Actor, user: User, *, name: str = "") -
     return secret
 
 
-def user_for_token(session: Session, secret: str) -> User | None:
-    """The active user owning a non-revoked token, or None."""
+def user_for_token(session: Session, secret: str, *, touch: bool = False) -> User | None:
+    """The active user owning a non-revoked token, or None.
+
+    With ``touch`` (write requests only, so reads never become writes) the token's
+    ``last_used_at`` is refreshed, coarsely.
+    """
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()
     last = token.last_used_at
-    if last is None or (now - last.replace(tzinfo=now.tzinfo)).total_seconds() > TOKEN_TOUCH_S:
-        token.last_used_at = now  # coarse, so reads do not all turn into writes
+    if touch and (last is None or (now - last).total_seconds() > TOKEN_TOUCH_S):
+        token.last_used_at = now
     return token.user

@@ -38,7 +38,8 @@
   function attachMap() {
     const win = frame.contentWindow;
     const map = win && win[frame.dataset.mapName];
-    if (!map) { setTimeout(attachMap, 100); return; }
+    // Until Folium's script has run, the name is the map <div> (ids are window globals).
+    if (!map || typeof map.on !== "function") { setTimeout(attachMap, 100); return; }
     state.map = map; state.L = win.L;
     map.on("click", (event) => {
       form.lon.value = event.latlng.lng.toFixed(6);

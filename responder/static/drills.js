@@ -27,7 +27,8 @@
   function attachMap() {
     const win = frame && frame.contentWindow;
     const map = win && win[frame.dataset.mapName];
-    if (!map) { setTimeout(attachMap, 100); return; }
+    // Until Folium's script has run, the name is the map <div> (ids are window globals).
+    if (!map || typeof map.on !== "function") { setTimeout(attachMap, 100); return; }
     if (form) {
       map.on("click", (event) => {
         form.lon.value = event.latlng.lng.toFixed(6);

@@ -78,3 +78,50 @@ def test_place_propose_confirm_and_follow(page, world, times_to):  # noqa: F811
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(Path(ARTIFACTS) / "console.png"), full_page=True)
     assert page.log.problems() == []
+
+
+def test_another_operators_dispatch_shows_up_within_seconds(page, world, times_to, login_as):  # noqa: F811
+    target = central_node(world.network)
+    reference = times_to(target)
+    near = min((n for n, t in reference.items() if t > 120), key=lambda n: reference[n])
+    world.add_team(near, ["fire"], name="滨海消防一中队")
+    medic = world.add_team(near, ["medical"], name="滨海急救站")
+    other_operator = login_as("operator")
+
+    page.goto(f"{page.base}/login")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{page.base}/console")
+    page.wait_for_selector("body[data-map-ready=yes]", timeout=20000)
+    lon, lat = world.node_point(target)
+    page.fill("input[name=lon]", str(lon))
+    page.fill("input[name=lat]", str(lat))
+    page.click("#place-incident")
+    page.wait_for_selector(f'[data-team-row="{medic.id}"]', timeout=20000)
+    assert page.locator("#stale").is_hidden()
+
+    # Another operator, elsewhere, sends the medical team to their own incident.
+    theirs = other_operator.post(
+        "/api/v1/incidents",
+        json={"type": "collapse", "severity": "general", "lon": lon, "lat": lat},
+    )
+    assert theirs.status_code == 201, theirs.json
+    taken = other_operator.post(
+        f"/api/v1/incidents/{theirs.json['id']}/dispatch",
+        json={"teams": [{"team_id": medic.id}], "deviation_reason": "就近调派"},
+    )
+    assert taken.status_code == 201
+
+    page.wait_for_selector(f'[data-team-row="{medic.id}"].taken', timeout=10000)
+    assert page.locator("#stale").is_visible()
+    page.click("#confirm-dispatch")
+    page.wait_for_function(
+        "document.getElementById('console-error').textContent.includes('no longer available')",
+        timeout=10000,
+    )
+    db.session.rollback()
+    assert db.session.get(RescueTeam, medic.id).status == "dispatched"
+    # The refused confirmation (409) is the point of this test, not a problem.
+    problems = [p for p in page.log.problems() if "409" not in p]
+    assert problems == []
