@@ -109,3 +109,27 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
     ARTIFACTS.mkdir(exist_ok=True)
     yield tab
     context.close()
+
+
+def sign_in(page: Any, username: str = "admin", password: str = PASSWORD) -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto(f"{page.base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+
+
+def click_map_at(page: Any, lon: float, lat: float, *, zoom: int = 16) -> None:
+    """Centre the page's Folium map on (lon, lat) and click there with the mouse."""
+    box = page.locator("iframe.map").bounding_box()
+    point = page.evaluate(
+        """([lat, lon, zoom]) => {
+             const f = document.querySelector('iframe.map');
+             const map = f.contentWindow[f.dataset.mapName];
+             map.setView([lat, lon], zoom);
+             const p = map.latLngToContainerPoint([lat, lon]);
+             return {x: p.x, y: p.y};
+           }""",
+        [lat, lon, zoom],
+    )
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])

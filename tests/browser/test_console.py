@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from responder.models import RescueTeam, db
-from tests.browser.conftest import ARTIFACTS, PASSWORD
+from tests.browser.conftest import ARTIFACTS, click_map_at, sign_in
 from tests.dispatch.conftest import central_node, reference_graph, times_to, world  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -28,28 +28,12 @@ def test_place_propose_confirm_and_follow(page, world, times_to):  # noqa: F811
     world.add_team(near, ["medical"], name="滨海急救站")
     world.add_depot(near, {"foam_concentrate": 20, "breathing_apparatus": 30})
 
-    page.goto(f"{page.base}/login")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page)
     page.goto(f"{page.base}/console")
     page.wait_for_selector("body[data-map-ready=yes]", timeout=20000)
 
     lon, lat = world.node_point(target)
-    frame = page.frame_locator("iframe.map")
-    box = page.locator("iframe.map").bounding_box()
-    point = page.evaluate(
-        """([lat, lon]) => {
-             const f = document.querySelector('iframe.map');
-             const map = f.contentWindow[f.dataset.mapName];
-             map.setView([lat, lon], 16);
-             const p = map.latLngToContainerPoint([lat, lon]);
-             return {x: p.x, y: p.y};
-           }""",
-        [lat, lon],
-    )
-    assert frame is not None
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    click_map_at(page, lon, lat)
     assert abs(float(page.input_value("input[name=lon]")) - lon) < 1e-3
     assert abs(float(page.input_value("input[name=lat]")) - lat) < 1e-3
 
@@ -88,10 +72,7 @@ def test_another_operators_dispatch_shows_up_within_seconds(page, world, times_t
     medic = world.add_team(near, ["medical"], name="滨海急救站")
     other_operator = login_as("operator")
 
-    page.goto(f"{page.base}/login")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page)
     page.goto(f"{page.base}/console")
     page.wait_for_selector("body[data-map-ready=yes]", timeout=20000)
     lon, lat = world.node_point(target)

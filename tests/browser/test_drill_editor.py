@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from responder.models import RescueTeam, User, db
 from responder.services import accounts, drills
-from tests.browser.conftest import ARTIFACTS, PASSWORD
+from tests.browser.conftest import ARTIFACTS, click_map_at, sign_in
 from tests.dispatch.conftest import central_node, reference_graph, times_to, world  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -38,27 +38,13 @@ def test_click_to_place_run_and_report(page, world, times_to, app):  # noqa: F81
     )
     db.session.commit()
 
-    page.goto(f"{page.base}/login")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page)
     page.goto(f"{page.base}/drills/{drill.id}")
     page.wait_for_selector("body[data-map-ready=yes]", timeout=20000)
     assert "【演练】" in page.content()
 
     lon, lat = world.node_point(target)
-    box = page.locator("iframe.map").bounding_box()
-    point = page.evaluate(
-        """([lat, lon]) => {
-             const f = document.querySelector('iframe.map');
-             const map = f.contentWindow[f.dataset.mapName];
-             map.setView([lat, lon], 16);
-             const p = map.latLngToContainerPoint([lat, lon]);
-             return {x: p.x, y: p.y};
-           }""",
-        [lat, lon],
-    )
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    click_map_at(page, lon, lat)
     assert abs(float(page.input_value("input[name=lon]")) - lon) < 1e-3
     page.select_option("#drill-incident-form select[name=type]", "fire_explosion")
     page.click("#drill-incident-form button[type=submit]")
