@@ -106,7 +106,8 @@ def _incident_map(incident: Incident, proposal: dict[str, Any] | None) -> Any:
     network = current_app.extensions.get("responder.roads")
     span = 0.03
     fmap = new_map(
-        (incident.lon - span, incident.lat - span, incident.lon + span, incident.lat + span)
+        (incident.lon - span, incident.lat - span, incident.lon + span, incident.lat + span),
+        road_margin_deg=0.0,  # the frame already leaves room around the incident
     )
     if network is not None:
         try:

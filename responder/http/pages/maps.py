@@ -22,8 +22,14 @@ from responder.mapping import Bounds, MapPoint, MarkerStyle
 from responder.models import Jurisdiction
 
 
-def new_map(bounds: Bounds | None = None, center: tuple[float, float] | None = None) -> folium.Map:
-    """A base map honouring TILE_URL (unset: no internet tiles), with the road layer."""
+def new_map(
+    bounds: Bounds | None = None,
+    center: tuple[float, float] | None = None,
+    *,
+    road_margin_deg: float = 0.02,
+) -> folium.Map:
+    """A base map honouring TILE_URL (unset: no internet tiles), with the road layer drawn
+    over ``bounds`` grown by ``road_margin_deg``."""
     config = current_app.config
     fmap = mapping.base_map(
         bounds,
@@ -35,7 +41,8 @@ def new_map(bounds: Bounds | None = None, center: tuple[float, float] | None = N
     if network is not None:
         from responder.mapping import roads  # written with the routing engine
 
-        roads.add_road_layer(fmap, network, bbox=_padded(bounds) if bounds else None)
+        bbox = _padded(bounds, road_margin_deg) if bounds else None
+        roads.add_road_layer(fmap, network, bbox=bbox)
     return fmap
 
 
