@@ -22,7 +22,7 @@ from ._errors import (
 from .cache import ensure_compiled, read_meta, write_compiled
 from .closures import Closures
 from .importer import ImportReport, download_place, read_road_graph
-from .network import RoadNetwork, Route, Snap
+from .network import RoadNetwork, Route, Snap, TargetSearch
 from .speeds import SpeedTable, load_speed_table
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "Route",
     "Snap",
     "SpeedTable",
+    "TargetSearch",
     "UnknownEdge",
     "UnsupportedSource",
     "download_place",

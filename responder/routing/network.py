@@ -168,6 +168,28 @@ class _Weights:
         return self.dense[prefix]  # type: ignore[no-any-return]
 
 
+@dataclass
+class TargetSearch:
+    """A finished reversed-graph search from one target (see ``RoadNetwork.search_to``)."""
+
+    network: RoadNetwork
+    target: Snap
+    closures: Closures | None
+    weights: _Weights
+    dist: NDArray[np.float64]
+    pred: NDArray[np.int32]
+
+    def times(self, sources: Sequence[Snap]) -> NDArray[np.float64]:
+        """Exact travel time from each source to the target (``inf`` if unreachable)."""
+        if not sources:
+            return np.zeros(0)
+        return self.network._combine(self.target, sources, self.dist, "to", self.weights)
+
+    def routes(self, sources: Sequence[Snap]) -> list[Route | None]:
+        """Fastest route from each source (``None`` if unreachable)."""
+        return self.network._routes_from_tree(self, sources)
+
+
 class RoadNetwork:
     """A compiled road network loaded from a cache directory (see ``load``)."""
 
@@ -804,10 +826,20 @@ class RoadNetwork:
         The dispatch case (many teams, one incident): equal to calling ``route`` per source,
         at the cost of a single search.  ``None`` where the target cannot be reached.
         """
+        return self.search_to(target, closures=closures).routes(sources)
+
+    def search_to(self, target: Snap, *, closures: Closures | None = None) -> TargetSearch:
+        """One complete search on the reversed graph from ``target``, kept so that travel
+        times (``.times``) and routes (``.routes``) for any sources come from it without
+        searching again."""
         weights = self._weights(closures)
-        t = weights.edge_time
         dist, pred = self._search(target, "to", weights, math.inf, True)
         assert pred is not None
+        return TargetSearch(self, target, closures, weights, dist, pred)
+
+    def _routes_from_tree(self, tree: TargetSearch, sources: Sequence[Snap]) -> list[Route | None]:
+        target, weights, dist, pred = tree.target, tree.weights, tree.dist, tree.pred
+        t = weights.edge_time
         totals = self._combine(target, sources, dist, "to", weights)
         ft = target.fraction
         along = _part(ft, t[target.edge])
@@ -817,7 +849,7 @@ class RoadNetwork:
                 routes.append(None)
                 continue
             if source.road == target.road:  # may go straight along the shared road
-                routes.append(self.route(source, target, closures=closures))
+                routes.append(self.route(source, target, closures=tree.closures))
                 continue
             fs = source.fraction
             t_twin = t[source.twin] if source.twin >= 0 else math.inf

@@ -34,7 +34,14 @@ from responder.models import (
     utcnow,
 )
 from responder.models.base import begin_write, rows_changed
-from responder.routing import Closures, InvalidCoordinates, PointTooFarFromRoad, RoadNetwork, Snap
+from responder.routing import (
+    Closures,
+    InvalidCoordinates,
+    PointTooFarFromRoad,
+    RoadNetwork,
+    Snap,
+    TargetSearch,
+)
 from responder.rules import Rules
 from responder.services import audit, inventory, jurisdictions, matrix
 from responder.services.actors import Actor
@@ -312,8 +319,10 @@ def compute_proposal(
     depot_snaps, depots = _snap_all(
         network, list({s.depot_id: s for s in lines}.values()), snap_max_m, excluded, "depot"
     )
-    # One search on the reversed graph times every team and depot to the incident.
-    times = network.times_to(target, team_snaps + depot_snaps, closures=closures)
+    # One search on the reversed graph times every team and depot to the incident and
+    # later gives the routes of the options.
+    tree = network.search_to(target, closures=closures)
+    times = tree.times(team_snaps + depot_snaps)
     travel = times[: len(team_snaps)]
     depot_time = {
         d.depot_id: float(t) for d, t in zip(depots, times[len(team_snaps) :], strict=True)
@@ -350,7 +359,7 @@ def compute_proposal(
         if picked < need.count:
             unmet.append(_unmet_team_need(need, picked, len(capable), len(reachable)))
     if with_routes:
-        _attach_routes(network, target, options, snaps_by_team, closures)
+        _attach_routes(tree, options, snaps_by_team)
     fills = _fill_materials(material_needs, lines, depot_time)
     unmet.extend(
         {
@@ -444,21 +453,11 @@ def _unmet_team_need(
 
 
 def _attach_routes(
-    network: RoadNetwork,
-    target: Snap,
-    options: dict[str, list[TeamOption]],
-    snaps: dict[int, Snap],
-    closures: Closures | None,
+    tree: TargetSearch, options: dict[str, list[TeamOption]], snaps: dict[int, Snap]
 ) -> None:
-    """Road distance and geometry for every option, from one search on the reversed graph."""
+    """Road distance and geometry for every option, from the search already made."""
     team_ids = sorted({o.team_id for opts in options.values() for o in opts})
-    routes = dict(
-        zip(
-            team_ids,
-            network.routes_to(target, [snaps[i] for i in team_ids], closures=closures),
-            strict=True,
-        )
-    )
+    routes = dict(zip(team_ids, tree.routes([snaps[i] for i in team_ids]), strict=True))
     for opts in options.values():
         for option in opts:
             route = routes[option.team_id]

@@ -85,3 +85,39 @@ def test_routes_to_matches_route_per_pair(network_and_graph):
             assert route.coords[-1] == pytest.approx(single.coords[-1])
             compared += 1
     assert compared > 150
+
+
+def test_one_search_serves_times_and_routes(network_and_graph):
+    """``search_to`` gives the same times as ``times_to`` and the same routes as
+    ``routes_to``, with and without closures (dispatch uses it to search once)."""
+    from responder.routing import Closures
+
+    network, _ = network_and_graph
+    rng = random.Random(9)
+    for trial in range(10):
+        b = rng.randrange(network.node_count)
+        target = network.snap(float(network.node_lon[b]), float(network.node_lat[b]) + 1e-4)
+        sources = [
+            network.snap(float(network.node_lon[a]), float(network.node_lat[a]))
+            for a in (rng.randrange(network.node_count) for _ in range(15))
+        ]
+        closures = (
+            Closures.closed(
+                network.edges_near(
+                    float(network.node_lon[b]), float(network.node_lat[b]), radius_m=200
+                )
+            )
+            if trial % 2
+            else None
+        )
+        tree = network.search_to(target, closures=closures)
+        expected = network.times_to(target, sources, closures=closures)
+        assert list(tree.times(sources)) == pytest.approx(list(expected), abs=1e-9)
+        for mine, theirs in zip(
+            tree.routes(sources), network.routes_to(target, sources, closures=closures), strict=True
+        ):
+            assert (mine is None) == (theirs is None)
+            if mine is not None:
+                assert mine.edges == theirs.edges
+                assert mine.travel_time_s == pytest.approx(theirs.travel_time_s, abs=1e-9)
+    assert list(tree.times([])) == []
