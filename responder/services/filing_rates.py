@@ -502,27 +502,31 @@ def _missing(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
     )
 
 
-def _valid_enterprise_plans(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
-    columns: list[Any] = [
-        Plan.id.label("plan_id"),
-        Plan.title,
-        Plan.filing_number,
-        Plan.filed_on,
-        Plan.published_on,
-        Plan.last_evaluated_on,
-        Plan.last_drill_on,
-        Enterprise.id.label("enterprise_id"),
-        Enterprise.name.label("enterprise"),
-        Enterprise.industry,
-        Jurisdiction.name.label("jurisdiction"),
-    ]
-    stmt = (
-        select(*columns)
+def _plan_listing(*extra: Any) -> Select[Any]:
+    """Enterprise plans with their enterprise and jurisdiction: the columns every plan list
+    shows (``extra`` columns go after the plan's own)."""
+    return (
+        select(
+            Plan.id.label("plan_id"),
+            Plan.title,
+            Plan.filing_number,
+            Plan.filed_on,
+            Plan.published_on,
+            *extra,
+            Enterprise.id.label("enterprise_id"),
+            Enterprise.name.label("enterprise"),
+            Enterprise.industry,
+            Jurisdiction.name.label("jurisdiction"),
+        )
         .join(Enterprise, Enterprise.id == Plan.enterprise_id)
         .join(Jurisdiction, Jurisdiction.id == Enterprise.jurisdiction_id)
-        .where(valid_on(day, rules), *_existing(day, root))
     )
-    return stmt
+
+
+def _valid_enterprise_plans(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
+    return _plan_listing(Plan.last_evaluated_on, Plan.last_drill_on).where(
+        valid_on(day, rules), *_existing(day, root)
+    )
 
 
 def _evaluation_months(rules: Rules) -> int:
@@ -550,21 +554,8 @@ def _overdue(column: Any, cycle_months: Callable[[Rules], int]) -> ListQuery:
 
 
 def _filed_late(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
-    columns: list[Any] = [
-        Plan.id.label("plan_id"),
-        Plan.title,
-        Plan.filing_number,
-        Plan.filed_on,
-        Plan.published_on,
-        Enterprise.id.label("enterprise_id"),
-        Enterprise.name.label("enterprise"),
-        Enterprise.industry,
-        Jurisdiction.name.label("jurisdiction"),
-    ]
     stmt = (
-        select(*columns)
-        .join(Enterprise, Enterprise.id == Plan.enterprise_id)
-        .join(Jurisdiction, Jurisdiction.id == Enterprise.jurisdiction_id)
+        _plan_listing()
         .where(Plan.filed_late.is_(True), Plan.filed_on <= day)
         .order_by(Plan.filed_on.desc(), Plan.id)
     )
