@@ -1,0 +1,76 @@
+"""Dispatch: propose the nearest capable teams and the materials for an incident, confirm
+them atomically, and follow each team until it is released.
+
+Arrival time = the team's mobilization time + road travel time from the team's location TO
+the incident (the engine searches the reversed graph, so one-way streets count the right
+way).  The proposal is computed by :func:`compute_proposal`, a pure function over plain
+resource lists, so drills can run it against a snapshot instead of live state.
+
+The package is split by concern; this module re-exports the public names so callers
+(``http/``, drills, coverage, scripts) keep writing ``dispatch.confirm(...)``:
+
+- :mod:`.resources` — plain team and stock values, the one mobilization rule, the one
+  usable-stock query;
+- :mod:`.placing` — snapping points to roads, with one snap cache;
+- :mod:`.context` — the one routing context shared by dispatch, coverage and drills;
+- :mod:`.proposal` — the pure proposal with typed results;
+- :mod:`.incidents`, :mod:`.proposals`, :mod:`.confirmation`, :mod:`.assignments` — the
+  database side: incidents, stored proposals, confirming, and a team's life on a dispatch.
+"""
+
+from __future__ import annotations
+
+from responder.services.dispatch.assignments import (
+    ACTIVE_STATES,
+    NEXT_STATE,
+    advance,
+    availability,
+    close_incident,
+)
+from responder.services.dispatch.confirmation import MaterialPick, TeamPick, confirm
+from responder.services.dispatch.context import DispatchContext, RelatedPlans
+from responder.services.dispatch.incidents import (
+    create_incident,
+    get_live_incident,
+    hazard_sources_near,
+)
+from responder.services.dispatch.placing import snap_point
+from responder.services.dispatch.proposal import (
+    MaterialFill,
+    ProposalResult,
+    TeamOption,
+    compute_proposal,
+)
+from responder.services.dispatch.proposals import propose
+from responder.services.dispatch.resources import (
+    Resources,
+    StockResource,
+    TeamResource,
+    live_resources,
+)
+
+__all__ = [
+    "ACTIVE_STATES",
+    "NEXT_STATE",
+    "DispatchContext",
+    "MaterialFill",
+    "MaterialPick",
+    "ProposalResult",
+    "RelatedPlans",
+    "Resources",
+    "StockResource",
+    "TeamOption",
+    "TeamPick",
+    "TeamResource",
+    "advance",
+    "availability",
+    "close_incident",
+    "compute_proposal",
+    "confirm",
+    "create_incident",
+    "get_live_incident",
+    "hazard_sources_near",
+    "live_resources",
+    "propose",
+    "snap_point",
+]

@@ -1,0 +1,161 @@
+"""The life of a dispatch: teams moving on, incidents closing, availability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from responder.errors import Conflict, InvalidInput
+from responder.models import (
+    Assignment,
+    Incident,
+    InventoryLine,
+    RescueTeam,
+    utcnow,
+)
+from responder.models.base import begin_write, rows_changed
+from responder.services import audit
+from responder.services.actors import Actor
+
+#: Team states while it belongs to an incident, in the order they happen.
+ACTIVE_STATES = ("dispatched", "on_scene", "returning")
+
+
+NEXT_STATE = {"dispatched": "on_scene", "on_scene": "returning", "returning": "available"}
+
+
+def advance(session: Session, actor: Actor, assignment: Assignment, status: str) -> Assignment:
+    """Move a team along dispatched → on_scene → returning → available (released)."""
+    incident = assignment.incident
+    actor.require(
+        "dispatch.write",
+        path=incident.jurisdiction.path if incident.jurisdiction else None,
+        what="the incident",
+    )
+    if assignment.status not in NEXT_STATE or NEXT_STATE[assignment.status] != status:
+        expected = NEXT_STATE.get(assignment.status, "nothing (released)")
+        raise Conflict(f"assignment is {assignment.status}; next is {expected}", field="status")
+    assignment_id = assignment.id
+    begin_write(session)
+    assignment = session.get(Assignment, assignment_id)  # type: ignore[assignment]
+    _move_team(session, assignment, status)
+    audit.record(
+        session,
+        actor,
+        status,
+        "assignment",
+        assignment.id,
+        after={
+            "team_id": assignment.team_id,
+            "incident_id": assignment.incident_id,
+            "status": status,
+        },
+    )
+    return assignment
+
+
+def _move_team(session: Session, assignment: Assignment, status: str) -> None:
+    now = utcnow()
+    expected = assignment.status
+    moved = rows_changed(
+        session,
+        update(RescueTeam)
+        .where(RescueTeam.id == assignment.team_id, RescueTeam.status == expected)
+        .values(status=status, status_changed_at=now, status_version=RescueTeam.status_version + 1)
+        .execution_options(synchronize_session=False),
+    )
+    if moved != 1:
+        raise Conflict(f"team {assignment.team_id} is not {expected} any more", field="status")
+    stamp = {"on_scene": "on_scene_at", "returning": "returning_at", "available": "released_at"}
+    setattr(assignment, stamp[status], now)
+    assignment.status = "released" if status == "available" else status
+    session.expire(assignment.team)
+
+
+def close_incident(
+    session: Session, actor: Actor, incident: Incident, *, reason: str, consumed: dict[int, float]
+) -> Incident:
+    """Close an incident: release its teams, return unused stock, record what was used.
+
+    ``consumed`` maps material-dispatch id → quantity used (missing = all used).
+    """
+    actor.require(
+        "dispatch.write",
+        path=incident.jurisdiction.path if incident.jurisdiction else None,
+        what="the incident",
+    )
+    if incident.status != "open":
+        raise Conflict(f"incident {incident.id} is already closed", field="incident")
+    if not reason.strip():
+        raise InvalidInput("say why the incident is closed", field="reason")
+    by_id = {d.id: d for d in incident.material_dispatches}
+    for dispatch_id, used in consumed.items():
+        item = by_id.get(dispatch_id)
+        if item is None:
+            raise InvalidInput(
+                f"material dispatch {dispatch_id} is not part of this incident", field="consumed"
+            )
+        if not 0 <= used <= item.quantity:
+            raise InvalidInput(
+                f"consumed for {dispatch_id} must be between 0 and {item.quantity:g}",
+                field="consumed",
+            )
+    incident_id = incident.id
+    begin_write(session)
+    incident = session.get(Incident, incident_id)  # type: ignore[assignment]
+    now = utcnow()
+    released = []
+    for assignment in incident.assignments:
+        if assignment.status in ACTIVE_STATES:
+            session.execute(
+                update(RescueTeam)
+                .where(RescueTeam.id == assignment.team_id, RescueTeam.status.in_(ACTIVE_STATES))
+                .values(
+                    status="available",
+                    status_changed_at=now,
+                    status_version=RescueTeam.status_version + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            assignment.status, assignment.released_at = "released", now
+            released.append(assignment.team_id)
+    returned = []
+    for item in incident.material_dispatches:
+        if item.settled_at is not None:
+            continue
+        used = consumed.get(item.id, item.quantity)
+        back = round(item.quantity - used, 9)
+        if back > 0:
+            session.execute(
+                update(InventoryLine)
+                .where(InventoryLine.id == item.inventory_line_id)
+                .values(quantity=InventoryLine.quantity + back, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        item.consumed, item.returned, item.settled_at = used, back, now
+        returned.append({"material_dispatch_id": item.id, "consumed": used, "returned": back})
+    incident.status, incident.closed_at, incident.closed_by = "closed", now, actor.user_id
+    incident.close_reason = reason.strip()[:500]
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "close",
+        "incident",
+        incident.id,
+        after={"reason": incident.close_reason, "released_teams": released, "materials": returned},
+    )
+    return incident
+
+
+def availability(session: Session) -> dict[str, Any]:
+    """A cheap fingerprint of team availability, for consoles that poll for changes."""
+    rows = session.execute(
+        select(RescueTeam.id, RescueTeam.status, RescueTeam.status_version)
+        .where(RescueTeam.retired_at.is_(None))
+        .order_by(RescueTeam.id)
+    ).all()
+    version = sum(v for _, _, v in rows) * 1_000_003 + len(rows)
+    return {"version": str(version), "teams": [{"id": i, "status": s} for i, s, _ in rows]}

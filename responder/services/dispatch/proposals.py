@@ -1,0 +1,94 @@
+"""Proposals computed from live availability and stored for an incident."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from responder.errors import Conflict
+from responder.models import (
+    Incident,
+    Proposal,
+    utcnow,
+)
+from responder.services import jurisdictions, matrix
+from responder.services.actors import Actor
+from responder.services.dispatch.context import DispatchContext
+from responder.services.dispatch.incidents import hazard_sources_near
+from responder.services.dispatch.placing import snap_point
+from responder.services.dispatch.proposal import compute_proposal
+from responder.services.dispatch.resources import live_resources
+
+
+def propose(
+    session: Session,
+    actor: Actor,
+    ctx: DispatchContext,
+    incident: Incident,
+    *,
+    alternatives: int = 2,
+    today: date | None = None,
+) -> Proposal:
+    """Compute a proposal from live availability now, store it and return it."""
+    actor.require(
+        "dispatch.write",
+        path=incident.jurisdiction.path if incident.jurisdiction else None,
+        what="the incident",
+    )
+    if incident.status != "open":
+        raise Conflict(f"incident {incident.id} is closed", field="incident")
+    team_needs, material_needs = matrix.needs(session, incident.type, incident.severity)
+    resources = live_resources(
+        session,
+        ctx.rules,
+        today=today or date.today(),
+        specialties=[n.specialty for n in team_needs],
+        material_ids=[n.material_id for n in material_needs],
+    )
+    target = snap_point(ctx.network, incident.lon, incident.lat, max_m=ctx.snap_max_m)
+    result = compute_proposal(
+        ctx.network,
+        target,
+        incident_county_id=jurisdictions.county_id_of(session, incident.jurisdiction_id),
+        team_needs=team_needs,
+        material_needs=material_needs,
+        resources=resources,
+        closures=ctx.closures,
+        snap_max_m=ctx.snap_max_m,
+        alternatives=alternatives,
+    )
+    body = {
+        "incident_id": incident.id,
+        "computed_at": utcnow().isoformat(),
+        "teams": {k: [_plain(o) for o in v] for k, v in result.teams.items()},
+        "needs": result.needs,
+        "materials": [_plain(f) for f in result.materials],
+        "unmet": result.unmet,
+        "excluded": result.excluded,
+        "hazard_sources": hazard_sources_near(
+            session, incident.lon, incident.lat, ctx.hazard_radius_m
+        ),
+        "plans": ctx.related_plans(session, incident) if ctx.related_plans else [],
+        "recommended": result.recommended(),
+        "basis": {
+            "network_version": ctx.network.version,
+            "network_nodes": ctx.network.node_count,
+            "closures_in_force": ctx.closure_ids,
+            "closures_not_applied": ctx.stale_closures,
+            "incident_snap_m": round(target.distance_m, 1),
+            "snapped_to": [round(target.lon, 6), round(target.lat, 6)],
+            "arrival": "mobilization time + road travel time to the incident",
+        },
+    }
+    proposal = Proposal(incident_id=incident.id, created_by=actor.user_id, body=body)
+    session.add(proposal)
+    session.flush()
+    return proposal
+
+
+def _plain(item: Any) -> dict[str, Any]:
+    """A dataclass as a dict, shallow (``asdict`` deep-copies every route point)."""
+    return {f.name: getattr(item, f.name) for f in fields(item)}

@@ -1,0 +1,232 @@
+"""Running a drill (one snapshot, the simulation, stored and audited) and reading runs."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from responder.errors import InvalidInput, Unprocessable
+from responder.models import (
+    Drill,
+    DrillRun,
+    utcnow,
+)
+from responder.services import audit, dispatch, jurisdictions, matrix
+from responder.services.actors import Actor
+from responder.services.dispatch import DispatchContext, Resources
+from responder.services.drills.scenarios import drill_path, incident_dict
+from responder.services.drills.simulation import Planned, simulate
+from responder.services.drills.snapshot import fingerprint, registry_snapshot
+from responder.vocabulary import INCIDENT_TYPES, SEVERITIES, SPECIALTIES, label
+
+
+def run(
+    session: Session,
+    actor: Actor,
+    ctx: DispatchContext,
+    drill: Drill,
+    *,
+    today: date | None = None,
+    on_scene_min: float | None = None,
+) -> DrillRun:
+    """Run the drill against a snapshot of the registry taken now; store and audit the run.
+
+    ``on_scene_min`` overrides the rules' on-scene time for every specialty in this run.
+    """
+    actor.require("drills.write", path=drill_path(drill), what="the drill")
+    if not drill.incidents:
+        raise Unprocessable("the drill has no incidents: add some first", field="incidents")
+    if on_scene_min is not None and not (0 <= on_scene_min <= 24 * 60):
+        raise InvalidInput("on_scene_min must be between 0 and 1440", field="on_scene_min")
+    today = today or date.today()
+    resources = dispatch.live_resources(session, ctx.rules, today=today)  # the one snapshot
+    snapshot = registry_snapshot(session, ctx, today=today)
+    plan = [
+        Planned(
+            incident=incident_dict(i),
+            county_id=_county_of(session, i.lon, i.lat),
+            team_needs=(needs := matrix.needs(session, i.type, i.severity))[0],
+            material_needs=needs[1],
+        )
+        for i in sorted(drill.incidents, key=lambda i: (i.offset_min, i.id))
+    ]
+
+    def on_scene_s(specialty: str) -> float:
+        minutes = on_scene_min if on_scene_min is not None else ctx.rules.on_scene_for(specialty)
+        return minutes * 60.0
+
+    timeline = simulate(ctx, plan, resources, on_scene_s=on_scene_s)
+    start = drill.start_at
+    for entry in timeline:
+        _stamp(entry, start)
+    results = {
+        "drill": {"id": drill.id, "name": drill.name, "start_at": start.isoformat()},
+        "incidents": timeline,
+    }
+    summary = _summary(timeline, resources, ctx, on_scene_min)
+    drill_run = DrillRun(
+        drill_id=drill.id,
+        started_at=utcnow(),
+        started_by=actor.user_id,
+        summary=summary,
+        registry_snapshot=snapshot,
+        fingerprint=fingerprint(snapshot),
+        results=results,
+    )
+    session.add(drill_run)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "run",
+        "drill",
+        drill.id,
+        after={"drill_id": drill.id, "run_id": drill_run.id, "summary": summary},
+        note="drill run (simulation; nothing live changed)",
+    )
+    return drill_run
+
+
+def _county_of(session: Session, lon: float, lat: float) -> int | None:
+    where = jurisdictions.locate(session, lon, lat)
+    return jurisdictions.county_id_of(session, where.id) if where else None
+
+
+def _stamp(entry: dict[str, Any], start: datetime) -> None:
+    """Add wall-clock times (drill start + seconds) next to every ``*_s`` moment."""
+
+    def at(seconds: float | None) -> str | None:
+        if seconds is None or not math.isfinite(seconds):
+            return None
+        return (start + timedelta(seconds=seconds)).isoformat()
+
+    entry["dispatched_at"] = at(entry["dispatched_s"])
+    for team in entry["teams"]:
+        team["dispatched_at"] = at(team["dispatched_s"])
+        team["arrival_at"] = at(team["arrival_s"])
+        team["free_at"] = at(team["free_at_s"])
+        for key in ("return_s",):
+            if not math.isfinite(team[key]):
+                team[key] = None
+    for busy in entry["busy"]:
+        busy["free_at"] = at(busy["free_at_s"])
+        if not math.isfinite(busy["free_at_s"]):
+            busy["free_at_s"] = None
+    for fill in entry["materials"]:
+        for source in fill["sources"]:
+            source["arrival_at"] = at(source["arrival_s"])
+
+
+def _summary(
+    timeline: list[dict[str, Any]],
+    resources: Resources,
+    ctx: DispatchContext,
+    on_scene_min: float | None,
+) -> dict[str, Any]:
+    teams = [t for e in timeline for t in e["teams"]]
+    return {
+        "incidents": len(timeline),
+        "teams_dispatched": len(teams),
+        "arrivals_met": sum(1 for t in teams if t["met"]),
+        "arrivals_missed": sum(1 for t in teams if not t["met"]),
+        "unmet_needs": sum(len(e["unmet"]) for e in timeline),
+        "worst_response_s": max((t["response_s"] for t in teams), default=None),
+        "teams_available_at_start": len(resources.teams),
+        "stock_lines_at_start": len(resources.stock),
+        "network_version": ctx.network.version,
+        "closures_in_force": list(ctx.closure_ids),
+        "on_scene_min": on_scene_min,
+    }
+
+
+TIMELINE_COLUMNS = (
+    "drill_id",
+    "run_id",
+    "incident",
+    "type",
+    "severity",
+    "incident_at",
+    "specialty",
+    "team_id",
+    "team",
+    "cross_jurisdiction",
+    "dispatched_at",
+    "mobilization_min",
+    "travel_min",
+    "response_min",
+    "arrival_at",
+    "standard_min",
+    "met",
+    "free_again_at",
+    "note",
+)
+
+
+def timeline_rows(drill_run: DrillRun) -> list[dict[str, Any]]:
+    """One row per incident and team (and one per unmet need, material arrival), for CSV."""
+    rows = []
+    for entry in drill_run.results.get("incidents", []):
+        incident = entry["incident"]
+        base = {
+            "drill_id": drill_run.drill_id,
+            "run_id": drill_run.id,
+            "incident": entry["index"],
+            "type": label(INCIDENT_TYPES, incident["type"]),
+            "severity": label(SEVERITIES, incident["severity"]),
+            "incident_at": entry.get("dispatched_at"),
+        }
+        for team in entry["teams"]:
+            rows.append(
+                {
+                    **base,
+                    "specialty": label(SPECIALTIES, team["specialty"]),
+                    "team_id": team["team_id"],
+                    "team": team["name"],
+                    "cross_jurisdiction": "yes" if team["cross_jurisdiction"] else "",
+                    "dispatched_at": team["dispatched_at"],
+                    "mobilization_min": round(team["mobilization_s"] / 60, 1),
+                    "travel_min": round(team["travel_s"] / 60, 1),
+                    "response_min": round(team["response_s"] / 60, 1),
+                    "arrival_at": team["arrival_at"],
+                    "standard_min": team["standard_min"],
+                    "met": "met" if team["met"] else "MISSED",
+                    "free_again_at": team["free_at"],
+                }
+            )
+        for fill in entry["materials"]:
+            for source in fill["sources"]:
+                rows.append(
+                    {
+                        **base,
+                        "team": f"{fill['name']} {source['quantity']:g} {fill['unit']}",
+                        "note": f"material from {source['depot']}",
+                        "arrival_at": source["arrival_at"],
+                        "travel_min": round(source["travel_s"] / 60, 1),
+                    }
+                )
+        for need in entry["unmet"]:
+            rows.append(
+                {
+                    **base,
+                    "specialty": need.get("specialty", ""),
+                    "met": "UNMET",
+                    "note": need["message"],
+                }
+            )
+    return [{column: row.get(column, "") for column in TIMELINE_COLUMNS} for row in rows]
+
+
+def run_json(drill_run: DrillRun) -> dict[str, Any]:
+    """A run as the API returns it."""
+    return {
+        "id": drill_run.id,
+        "drill_id": drill_run.drill_id,
+        "started_at": drill_run.started_at.isoformat(),
+        "started_by": drill_run.started_by,
+        "fingerprint": drill_run.fingerprint,
+        "summary": drill_run.summary,
+        "results": drill_run.results,
+    }
