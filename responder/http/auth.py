@@ -69,8 +69,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     # The session cookie is not sent on cross-site subrequests or form posts; Secure is a
     # setting (RESPONDER_SESSION_COOKIE_SECURE) because the demo is served over plain HTTP.
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:  # Flask's default is unset
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["REMEMBER_COOKIE_SAMESITE"] = app.config["SESSION_COOKIE_SAMESITE"]
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     csrf.init_app(app)
 
     @login_manager.user_loader
@@ -79,6 +81,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _identify() -> None:
+        # Identify afresh on every request, even when an app context outlives requests
+        # (tests, CLI): a user deactivated or signed out a moment ago is not remembered.
+        g.pop("_login_user", None)
         g.touch_token_id = None
         bearer = _bearer_user() if request.path.startswith("/api/") else None
         user = bearer or (current_user if current_user.is_authenticated else None)
