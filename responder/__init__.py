@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from responder import commands, http, localization
 from responder.models import db
+from responder.models.base import WRITE_TXN, take_write_next
 from responder.routing import CacheError, RoadNetwork
 from responder.rules import load_rules
 from responder.services import plan_coverage
@@ -35,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or secrets.token_hex(32)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app.config))
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
     app.config["JSON_SORT_KEYS"] = False
     app.extensions["responder.rules"] = load_rules(app.config.get("RULES_FILE"))
@@ -49,6 +51,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     commands.init_app(app)
     plan_coverage.keep_current(Session, _counted_plan_types)
     return app
+
+
+def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Bound how long a request waits for a lock: SQLite's busy timeout, PostgreSQL's
+    ``lock_timeout``.  Past it the request is answered 503 with ``Retry-After``."""
+    wait_s = float(config["DB_LOCK_WAIT_S"])
+    url = str(config["DATABASE_URL"])
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": wait_s}}
+    if url.startswith("postgresql"):
+        return {"connect_args": {"options": f"-c lock_timeout={int(wait_s * 1000)}"}}
+    return {}
 
 
 def _counted_plan_types(_session: Session) -> frozenset[str]:
@@ -90,7 +104,8 @@ def _ensure_sqlite_folder(url: str) -> None:
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """SQLite: WAL so readers never wait for the writer, enforced foreign keys, and a busy
-    timeout so concurrent writers queue instead of failing.  The driver's own implicit
+    timeout (``DB_LOCK_WAIT_S``, see :func:`_engine_options`) so concurrent writers queue
+    instead of failing.  The driver's own implicit
     BEGIN is switched off so :func:`_sqlite_begin` decides how transactions start."""
     if type(dbapi_connection).__module__ != "sqlite3":
         return
@@ -98,16 +113,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection: Any) -> None:
-    """Start SQLite transactions explicitly; ``BEGIN IMMEDIATE`` for write units of work
-    (see :func:`responder.models.base.begin_write`) so two writers queue on the lock instead
-    of one failing when it upgrades a read snapshot."""
+    """Start transactions the way the write policy asks (see
+    :func:`responder.models.base.begin_write`): ``BEGIN IMMEDIATE`` on SQLite for write
+    units of work, so two writers queue on the lock instead of one failing when it
+    upgrades a read snapshot.  The connection remembers whether it holds a write one."""
+    immediate = bool(connection.get_execution_options().get("sqlite_immediate", False))
+    immediate = take_write_next() or immediate
+    connection.info[WRITE_TXN] = immediate
     if connection.dialect.name != "sqlite":
         return
-    immediate = connection.get_execution_options().get("sqlite_immediate", False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -71,6 +71,21 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any], str]] = {
     "PAGE_SIZE": (50, int, "Default page size of list endpoints."),
     "MAX_PAGE_SIZE": (500, int, "Largest page size a client may ask for."),
     "RULES_FILE": (None, _optional, "TOML file overriding responder/rules.toml (domain defaults)."),
+    "DB_LOCK_WAIT_S": (
+        5.0,
+        float,
+        "Longest a write waits for the database lock (SQLite busy timeout, PostgreSQL "
+        "lock_timeout) before it is answered 503 with Retry-After.",
+    ),
+    "LOGIN_FAILURES_PER_USER": (5, int, "Failed sign-ins per user name per window."),
+    "LOGIN_FAILURES_PER_ADDRESS": (20, int, "Failed sign-ins per client address per window."),
+    "LOGIN_WINDOW_S": (900, int, "The login-throttling window, in seconds."),
+    "TOKEN_DAYS": (90, int, "Default lifetime of a new API token, in days."),
+    "SESSION_COOKIE_SECURE": (
+        False,
+        _bool,
+        "Send the session cookie over HTTPS only; set it when served behind TLS.",
+    ),
     "HAZARD_RADIUS_M": (2000.0, float, "Radius for major hazard sources near an incident."),
 }
 

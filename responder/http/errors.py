@@ -5,13 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from responder.errors import DomainError
 from responder.models import db
 
 API_PREFIX = "/api/"
+
+#: Seconds a client is told to wait when the database is busy.
+RETRY_AFTER_S = 2
+#: PostgreSQL SQLSTATEs meaning "busy, try again": lock_timeout, serialization failure,
+#: deadlock, statement_timeout.
+_PG_BUSY = {"55P03", "40001", "40P01", "57014"}
+_SQLITE_BUSY = ("database is locked", "database is busy", "database table is locked")
+
+
+def is_busy(error: OperationalError) -> bool:
+    """True when the database refused for contention (a lock not had in time), not for a
+    fault: the request may simply be repeated."""
+    original = error.orig
+    if getattr(original, "sqlstate", None) in _PG_BUSY:
+        return True
+    return type(original).__module__ == "sqlite3" and str(original).startswith(_SQLITE_BUSY)
 
 
 def error_response(
@@ -94,6 +110,22 @@ def init_app(app: Flask) -> None:
 
             return render_error(422, message)
         return error_response(422, "out_of_range", message)
+
+    @app.errorhandler(OperationalError)
+    def _busy(error: OperationalError) -> Any:
+        db.session.rollback()
+        if not is_busy(error):
+            return _unexpected(error)
+        app.logger.warning("database busy: %s %s answered 503", request.method, request.path)
+        message = "the database is busy; nothing was changed, try again shortly"
+        if not wants_json():
+            from responder.http.pages.errors import render_error
+
+            page, status = render_error(503, message)
+            return page, status, {"Retry-After": str(RETRY_AFTER_S)}
+        response, status = error_response(503, "busy", message)
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return response, status
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:

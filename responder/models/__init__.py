@@ -1,6 +1,6 @@
 """Database models.  Import from here: ``from responder.models import RescueTeam``."""
 
-from responder.models.accounts import ApiToken, User
+from responder.models.accounts import ApiToken, LoginFailure, User
 from responder.models.audit import AuditEntry
 from responder.models.base import Base, db, utcnow
 from responder.models.dispatch import (
@@ -53,6 +53,7 @@ __all__ = [
     "Incident",
     "InventoryLine",
     "Jurisdiction",
+    "LoginFailure",
     "Material",
     "MaterialDispatch",
     "MatrixMaterialNeed",

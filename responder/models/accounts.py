@@ -24,6 +24,9 @@ class User(Base):
     jurisdiction_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Part of every session cookie's identity; raising it (sign-out, deactivation, a new
+    #: password) ends every session of this user at once, on every app host.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     jurisdiction: Mapped[Jurisdiction | None] = relationship()
 
@@ -41,11 +44,15 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """The session identity: ``"<id>.<session_version>"`` (see ``session_version``)."""
+        return f"{self.id}.{self.session_version}"
 
 
 class ApiToken(Base):
-    """A bearer token; only its SHA-256 is stored, the secret is shown once at issue."""
+    """A bearer token; only its SHA-256 is stored, the secret is shown once at issue.
+
+    It is refused after ``expires_at`` (none: never), once revoked, or when its user is
+    deactivated."""
 
     __tablename__ = "api_tokens"
 
@@ -56,5 +63,17 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+    expires_at: Mapped[datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship()
+
+
+class LoginFailure(Base):
+    """One failed sign-in, counted per user name and per client address to throttle
+    guessing.  Kept in the database so every app host sees the same counts."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import CursorResult, DateTime, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry, scoped_session
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -65,15 +66,82 @@ class Located:
     lat: Mapped[float] = mapped_column()
 
 
-def begin_write(session: Session) -> None:
-    """Start a fresh transaction meant to write (dispatch, stock changes).
+#: Set on a connection's ``info`` while its transaction holds the write lock.
+WRITE_TXN = "responder.write_txn"
 
-    Ends whatever the session had open, then begins anew; on SQLite with ``BEGIN
-    IMMEDIATE`` so concurrent writers wait for each other (busy timeout) rather than fail.
-    PostgreSQL needs nothing special: conditional UPDATEs lock the rows they change.
+_write_next: ContextVar[bool] = ContextVar("responder_write_next", default=False)
+
+
+def _real(session: Session) -> Session:
+    return session() if isinstance(session, scoped_session) else session  # type: ignore[return-value]
+
+
+def in_write_transaction(session: Session) -> bool:
+    """True while ``session`` holds an open write transaction (see :func:`begin_write`)."""
+    real = _real(session)
+    if not real.in_transaction():
+        return False
+    return bool(real.connection().info.get(WRITE_TXN))
+
+
+def begin_write(session: Session) -> None:
+    """The one way a unit of work that reads and then writes begins (the write policy).
+
+    * Authentication and request validation run before it, in ordinary read
+      transactions, so nothing slow (hashing, parsing, a slow client) holds the lock.
+    * It ends whatever read transaction the session had open, then begins a write one:
+      ``BEGIN IMMEDIATE`` on SQLite, so concurrent writers queue on the lock for the
+      bounded busy timeout instead of one failing when it upgrades a stale read snapshot;
+      on PostgreSQL a plain transaction, whose conditional UPDATEs lock the rows they
+      change (waits bounded by ``lock_timeout``).
+    * Already inside a write transaction it only flushes: the lock is kept, nothing is
+      committed half-way.
+
+    A lock not had within the bound surfaces as ``OperationalError``, which the HTTP layer
+    answers with 503 and ``Retry-After`` (see :mod:`responder.http.errors`).
     """
+    _write_next.set(False)
+    if in_write_transaction(session):
+        session.flush()
+        return
     session.commit()  # a no-op when nothing is open
     session.connection(execution_options={"sqlite_immediate": True})
+
+
+def write_on_next_begin(session: Session) -> None:
+    """End the session's read transaction; the next transaction begun in this context
+    is a write one, as if :func:`begin_write` had started it.
+
+    The HTTP layer calls this for every POST/PUT/PATCH/DELETE once the caller is
+    authenticated, so the lock is taken by the handler's first statement (after its body
+    is parsed and validated) and held until its commit.
+    """
+    session.commit()
+    _write_next.set(True)
+
+
+def begin_read(session: Session) -> None:
+    """Say that the unit of work starting now reads first and may never write (sign-in
+    hashes a password before it knows whether to record anything): it runs in a plain
+    transaction, taking no lock, even inside a POST; a write that follows starts with
+    :func:`begin_write`."""
+    _write_next.set(False)
+    if not in_write_transaction(session):
+        return
+    session.commit()
+
+
+def take_write_next() -> bool:
+    """Whether the transaction now beginning should be a write one (consumes the mark)."""
+    pending = _write_next.get()
+    if pending:
+        _write_next.set(False)
+    return pending
+
+
+def clear_write_next() -> None:
+    """Forget a pending :func:`write_on_next_begin` (the request is over)."""
+    _write_next.set(False)
 
 
 def rows_changed(session: Session, statement: Any) -> int:

@@ -2,19 +2,49 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
+from shapely import affinity
+from shapely.geometry import Point, shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from responder.errors import Conflict, InvalidInput, NotFound, Unprocessable
-from responder.models import RoadClosure, utcnow
+from responder.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
+from responder.models import Jurisdiction, RoadClosure, utcnow
 from responder.routing import Closures, RoadNetwork
 from responder.services import audit
 from responder.services.actors import Actor
 
 MAX_RADIUS_M = 5000.0
+_M_PER_DEGREE = 111_320.0
+
+
+def require_in_scope(
+    session: Session, actor: Actor, lon: float, lat: float, radius_m: float
+) -> None:
+    """A scoped actor may close or lift roads only inside their own jurisdiction: the
+    whole circle (centre and radius), not just its centre, must lie within its boundary,
+    so a county operator cannot close a neighbouring county's roads from across the line.
+    """
+    actor.require("roads.write")
+    if actor.scope_path is None:
+        return
+    home = session.scalar(select(Jurisdiction).where(Jurisdiction.path == actor.scope_path))
+    if home is None or not home.boundary:
+        raise Forbidden("your jurisdiction has no boundary to close roads in", field="lon")
+    circle = affinity.scale(
+        Point(lon, lat).buffer(radius_m / _M_PER_DEGREE, quad_segs=8),
+        xfact=1 / max(math.cos(math.radians(lat)), 1e-6),
+        yfact=1.0,
+    )
+    if not shape(json.loads(home.boundary)).covers(circle):
+        raise Forbidden(
+            "the closure reaches outside your jurisdiction "
+            f"({home.name}); an operator above it must set it",
+            field="lon",
+        )
 
 
 def create(
@@ -29,7 +59,8 @@ def create(
     factor: float | None = None,
 ) -> RoadClosure:
     """Close (``factor`` None) or slow (``factor`` > 1) every road edge within ``radius_m``
-    of a point: "the road here is flooded", "the hazard zone itself"."""
+    of a point: "the road here is flooded", "the hazard zone itself".  A scoped actor
+    may do so only inside their jurisdiction (:func:`require_in_scope`)."""
     actor.require("roads.write")
     if not 0 < radius_m <= MAX_RADIUS_M:
         raise InvalidInput(f"radius_m must be in (0, {MAX_RADIUS_M:g}]", field="radius_m")
@@ -37,6 +68,7 @@ def create(
         raise InvalidInput("factor must be between 1 and 1000 (omit it to close)", field="factor")
     if not reason.strip():
         raise InvalidInput("say why the road is closed or slowed", field="reason")
+    require_in_scope(session, actor, lon, lat, radius_m)
     edges = [int(e) for e in network.edges_near(lon, lat, radius_m=radius_m)]
     if not edges:
         raise Unprocessable(f"no road within {radius_m:g} m of that point", field="lon")
@@ -59,10 +91,16 @@ def create(
 
 
 def lift(session: Session, actor: Actor, closure_id: int) -> RoadClosure:
+    """Lift a closure; a scoped actor only one lying wholly inside their jurisdiction."""
     actor.require("roads.write")
     closure = session.get(RoadClosure, closure_id)
     if closure is None:
         raise NotFound(f"road closure {closure_id} not found")
+    if closure.lon is not None and closure.lat is not None:
+        radius = max(closure.radius_m or 0.0, 1.0)
+        require_in_scope(session, actor, closure.lon, closure.lat, radius)
+    elif actor.scope_path is not None:
+        raise Forbidden("a closure without a place may be lifted only by an unscoped operator")
     if closure.lifted_at is not None:
         raise Conflict(f"road closure {closure_id} was already lifted")
     closure.lifted_at, closure.lifted_by = utcnow(), actor.user_id

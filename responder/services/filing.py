@@ -3,8 +3,9 @@
 Numbers look like ``{authority code}-{year}-{sequence:04d}`` and are unique and gap-free
 per authority and year, even when clerks file at the same moment:
 
-* the write transaction starts first (``BEGIN IMMEDIATE`` on SQLite when the app asks for
-  it, so two filings queue on the write lock instead of one failing on a stale snapshot);
+* the write transaction starts first (:func:`~responder.models.base.begin_write`:
+  ``BEGIN IMMEDIATE`` on SQLite, so two filings queue on the write lock instead of one
+  failing on a stale snapshot);
 * the plan moves ``submitted -> filed`` with a conditional UPDATE (two clerks filing the
   same plan: the second gets a Conflict, not a second number);
 * the counter row of :class:`~responder.models.FilingSequence` is incremented with an
@@ -18,11 +19,11 @@ from datetime import date
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session
 
 from responder.errors import Conflict, InvalidInput
 from responder.models import FilingSequence, Jurisdiction, Plan
-from responder.models.base import rows_changed
+from responder.models.base import begin_write, rows_changed
 from responder.rules import Rules
 from responder.services import audit, plan_coverage
 from responder.services import plans as plan_service
@@ -54,7 +55,7 @@ def file_plan(
     """File a submitted plan: assign the number, flag late filing, supersede the version
     it replaces.  ``filed_on`` (default ``today``) lets a clerk record a filing made on
     paper; it may not be in the future nor before publication."""
-    _begin_write(session)
+    begin_write(session)
     session.refresh(plan)
     authority = authority_for(plan)
     actor.require("plans.file", path=authority.path, what="the plan's filing authority")
@@ -156,13 +157,3 @@ def _supersede_previous(session: Session, actor: Actor, plan: Plan) -> None:
         after=plan_service.snapshot(old),
         note=f"by plan {plan.id}",
     )
-
-
-def _begin_write(session: Session) -> None:
-    """End the session's read transaction and start a write one (``BEGIN IMMEDIATE`` on
-    SQLite where the engine honours the ``sqlite_immediate`` option), so the reads below
-    see the latest committed state and the writes cannot fail on a stale snapshot."""
-    real = session() if isinstance(session, scoped_session) else session
-    if real.in_transaction():
-        real.commit()
-    real.connection(execution_options={"sqlite_immediate": True})

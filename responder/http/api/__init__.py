@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Flask
+from flask import Flask, Response, current_app, json
 from flask_smorest import Api
 
 from responder.http.api import (
@@ -27,6 +27,7 @@ from responder.http.api import (
     jurisdictions,
     materials,
     matrix,
+    openapi,
     plans,
     roads,
     teams,
@@ -34,10 +35,24 @@ from responder.http.api import (
 
 
 class ResponderApi(Api):
-    """smorest's Api, minus its own error handler: :mod:`responder.http.errors` owns errors."""
+    """smorest's Api, minus its own error handler (:mod:`responder.http.errors` owns
+    errors), documenting our error body and each operation's real statuses
+    (:mod:`responder.http.api.openapi`)."""
+
+    ERROR_SCHEMA = openapi.Error
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self) -> None:
         pass
+
+    def document(self) -> dict[str, Any]:
+        """The OpenAPI document as served."""
+        return openapi.finish(self.spec.to_dict())
+
+    def _openapi_json(self) -> Response:
+        return current_app.response_class(
+            json.dumps(self.document(), indent=2, sort_keys=False), mimetype="application/json"
+        )
 
 
 BLUEPRINTS = [
@@ -85,5 +100,8 @@ def init_app(app: Flask) -> None:
         app, spec_kwargs={"marshmallow_plugin": plugin, "security": [{"bearer": []}]}
     )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    plugin.converter.add_attribute_function(  # type: ignore[union-attr]
+        openapi.make_nullable_attribute(openapi.nullable_columns())
+    )
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)

@@ -16,7 +16,7 @@ from responder.http.api.common import page_schema
 from responder.http.auth import current_actor
 from responder.models import Assignment, Incident, Proposal, db
 from responder.routing import RoadNetwork
-from responder.services import closures, dispatch, jurisdictions, plans
+from responder.services import closures, dispatch, jurisdictions, mutual_aid, plans
 from responder.vocabulary import INCIDENT_TYPES, SEVERITIES
 
 blp = Blueprint("dispatch", __name__, url_prefix="/api/v1", description="Incidents and dispatch")
@@ -114,11 +114,26 @@ class MaterialPickSchema(Schema):
     )
 
 
+#: Most teams or material lines one confirmation may name (bounds the request's work).
+MAX_PICKS = 200
+
+
 class ConfirmSchema(Schema):
     proposal_id = fields.Integer(allow_none=True, load_default=None)
-    teams = fields.List(fields.Nested(TeamPickSchema), load_default=list)
-    materials = fields.List(fields.Nested(MaterialPickSchema), load_default=list)
+    teams = fields.List(
+        fields.Nested(TeamPickSchema), load_default=list, validate=validate.Length(max=MAX_PICKS)
+    )
+    materials = fields.List(
+        fields.Nested(MaterialPickSchema),
+        load_default=list,
+        validate=validate.Length(max=MAX_PICKS),
+    )
     deviation_reason = f.text(500, load_default="")
+    cross_jurisdiction_reason = f.text(
+        500,
+        load_default="",
+        metadata={"description": "required when taking teams from outside your jurisdiction"},
+    )
 
 
 class StatusSchema(Schema):
@@ -227,16 +242,20 @@ class IncidentDispatch(MethodView):
     @blp.response(201, IncidentSchema)
     def post(self, data: dict[str, Any], incident_id: int) -> Any:
         """Confirm teams and material lines, all or nothing (409 names what was taken)."""
+        actor = current_actor()
         incident = dispatch.get_live_incident(db.session, incident_id)
+        reason = data["cross_jurisdiction_reason"]
+        foreign = mutual_aid.check(db.session, actor, (t["team_id"] for t in data["teams"]), reason)
         dispatch.confirm(
             db.session,
-            current_actor(),
+            actor,
             incident,
             proposal_id=data["proposal_id"],
             teams=[dispatch.TeamPick(**t) for t in data["teams"]],
             materials=[dispatch.MaterialPick(**m) for m in data["materials"]],
             deviation_reason=data["deviation_reason"],
         )
+        mutual_aid.record(db.session, actor, incident_id, foreign, reason)
         db.session.commit()
         return db.session.get(Incident, incident_id), 201
 

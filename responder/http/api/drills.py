@@ -56,9 +56,11 @@ class DrillSchema(Schema):
     )
 
 
-class DrillPatchSchema(DrillSchema):
-    class Meta:
-        partial = True
+#: PATCH changes only what it is given: every top-level field may be left out (and then
+#: no default fills it in), while a given ``incidents`` list is checked in full.
+DrillPatchSchema = DrillSchema(
+    partial=("name", "description", "start_at", "jurisdiction_id", "incidents")
+)
 
 
 class RunArgs(Schema):

@@ -32,6 +32,11 @@ class TeamRow(Schema):
 
 class MaterialRow(Schema):
     material_id = fields.Integer(required=True)
+    code = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the material's code, as GET shows it; ignored on PUT"},
+    )
     general = _quantity
     larger = _quantity
     major = _quantity
@@ -57,9 +62,11 @@ class MatrixType(MethodView):
     @blp.arguments(TypeRows)
     @blp.response(200)
     def put(self, data: dict[str, Any], incident_type: str) -> Any:
-        """Replace one incident type's rows (admins; audited)."""
+        """Replace one incident type's rows (admins; audited).  Accepts the shape GET
+        returns for that type, so a read-edit-write round trip works."""
+        materials = [{k: v for k, v in m.items() if k != "code"} for m in data["materials"]]
         rows = matrix.replace_type(
-            db.session, current_actor(), incident_type, data["teams"], data["materials"]
+            db.session, current_actor(), incident_type, data["teams"], materials
         )
         db.session.commit()
         return rows
