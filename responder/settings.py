@@ -49,6 +49,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any], str]] = {
         "Largest imported XLSX once unpacked (all its ZIP members), in MiB.",
     ),
     "IMPORT_MAX_SECONDS": (10.0, float, "Longest time spent reading one imported file."),
+    "JSON_MAX_DEPTH": (32, int, "Deepest nesting of arrays/objects accepted in a JSON body."),
     "TILE_URL": (
         None,
         _optional,

@@ -170,8 +170,14 @@ def normalize_header(text: str) -> str:
     return "".join(text.split()).lower()
 
 
+#: What an export puts before text a spreadsheet would run as a formula (see
+#: ``responder.http.api.cells``); dropped again on import.
+FORMULA_GUARD = tuple("'" + start for start in "=+-@\t\r")
+
+
 def cell_text(value: Any) -> str:
-    """A cell value as the text a user would type (numbers without a spurious ``.0``)."""
+    """A cell value as the text a user would type (numbers without a spurious ``.0``;
+    an export's apostrophe before formula-like text removed)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -182,7 +188,10 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value)
+    if text.startswith(FORMULA_GUARD):
+        text = text[1:]
+    return text.strip()
 
 
 def read_table(
@@ -268,7 +277,7 @@ def _read_csv(data: bytes, budget: _Budget) -> list[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return [
-            (n, budget.row(n, [c.strip() for c in cells]))
+            (n, budget.row(n, [cell_text(c) for c in cells]))
             for n, cells in enumerate(reader, start=1)
         ]
     except csv.Error as exc:
