@@ -41,6 +41,15 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any], str]] = {
         "(sessions then end on restart); set it in production.",
     ),
     "MAX_UPLOAD_MB": (16, int, "Largest accepted request body (uploads included), in MiB."),
+    "IMPORT_MAX_ROWS": (10_000, int, "Most data rows in one imported CSV/XLSX file."),
+    "IMPORT_MAX_COLUMNS": (64, int, "Most columns holding a value in one imported file."),
+    "IMPORT_MAX_UNCOMPRESSED_MB": (
+        16.0,
+        float,
+        "Largest imported XLSX once unpacked (all its ZIP members), in MiB.",
+    ),
+    "IMPORT_MAX_SECONDS": (10.0, float, "Longest time spent reading one imported file."),
+    "JSON_MAX_DEPTH": (32, int, "Deepest nesting of arrays/objects accepted in a JSON body."),
     "TILE_URL": (
         None,
         _optional,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -46,7 +47,10 @@ def import_command(kind: str, file: Path, username: str | None) -> None:
     try:
         actor.require(sheet.kind.permission)
         table = imports.read_table(
-            file.read_bytes(), aliases=sheet.aliases(), ignored=sheet.ignored()
+            file.read_bytes(),
+            aliases=sheet.aliases(),
+            ignored=sheet.ignored(),
+            limits=imports.UploadLimits.from_config(current_app.config),
         )
         begin_write(db.session)
         with click.progressbar(length=len(table.rows), label=f"importing {kind}") as bar:

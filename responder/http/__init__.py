@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from responder.http import api, auth, errors, pages
+from responder.http import api, auth, errors, pages, security
 
 
 def init_app(app: Flask) -> None:
     errors.init_app(app)
+    security.init_app(app)
     auth.init_app(app)
     api.init_app(app)
     pages.init_app(app)

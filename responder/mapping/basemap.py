@@ -24,6 +24,8 @@ Bounds = tuple[float, float, float, float]
 BACKGROUND = "#eef1ec"
 DEFAULT_CENTER = (120.15, 30.25)  # (lon, lat): used only when nothing else frames the map
 _REMOTE_ASSET = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)=[\"']?(?:https?:)?//", re.I)
+_SCRIPT_TAG = re.compile(r"<script\b", re.I)
+_NONCE = re.compile(r"[A-Za-z0-9+/_=-]+")
 
 
 def base_map(
@@ -75,22 +77,47 @@ def points_bounds(points: list[tuple[float, float]]) -> Bounds | None:
     return (min(lons), min(lats), max(lons), max(lats))
 
 
-def render_html(fmap: folium.Map, *, assets_url: str) -> str:
+def render_html(fmap: folium.Map, *, assets_url: str, nonce: str | None = None) -> str:
     """The map as a complete HTML document whose scripts and styles come from ``assets_url``
     (e.g. ``/static/vendor/``).  Raises :class:`UnknownAsset` if anything would still be
-    fetched from the internet."""
+    fetched from the internet.
+
+    Folium writes the map's code as inline scripts; with ``nonce`` (the page's
+    Content-Security-Policy nonce) every ``<script>`` carries it, so the policy lets the
+    map run and nothing else inline.  Only Folium's own templates can produce a script
+    tag here: all user text is escaped by :func:`responder.mapping.text.map_text`.
+    """
     root = fmap.get_root()
     localize(root, assets_url)
     document = root.render()
     remote = _REMOTE_ASSET.search(document)
     if remote:
         raise UnknownAsset(f"map would load a remote asset: {remote.group(0)}")
+    if nonce is not None:
+        document = with_nonce(document, nonce)
     return document
 
 
-def embed(fmap: folium.Map, *, assets_url: str, height: str = "460px", title: str = "") -> str:
-    """An ``<iframe srcdoc>`` holding the rendered map (mark it safe in templates)."""
-    document = render_html(fmap, assets_url=assets_url)
+def with_nonce(document: str, nonce: str) -> str:
+    """``document`` with ``nonce`` on every ``<script>`` tag."""
+    if not _NONCE.fullmatch(nonce):
+        raise ValueError(f"not a CSP nonce: {nonce!r}")
+    return _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', document)
+
+
+def embed(
+    fmap: folium.Map,
+    *,
+    assets_url: str,
+    height: str = "460px",
+    title: str = "",
+    nonce: str | None = None,
+) -> str:
+    """An ``<iframe srcdoc>`` holding the rendered map (mark it safe in templates).
+
+    A ``srcdoc`` frame inherits the embedding page's Content-Security-Policy, so the
+    map's scripts need that page's ``nonce``."""
+    document = render_html(fmap, assets_url=assets_url, nonce=nonce)
     return (
         f'<iframe class="map" title="{html.escape(title)}" data-map-name="{fmap.get_name()}" '
         f'style="width:100%;height:{html.escape(height)};border:0" '

@@ -6,7 +6,6 @@ Takes plain values (a run's results JSON, lists of lon/lat arrays) so it stays a
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,6 +16,7 @@ from branca.element import MacroElement, Template
 from responder.mapping.legend import add_legend
 from responder.mapping.markers import MapPoint, add_markers
 from responder.mapping.styles import KIND, SPECIALTY, MarkerStyle
+from responder.mapping.text import map_text
 
 WATERMARK_TEXT = "【演练】 DRILL"
 
@@ -50,7 +50,7 @@ class Watermark(MacroElement):
     def __init__(self, text: str = WATERMARK_TEXT) -> None:
         super().__init__()
         self._name = "DrillWatermark"
-        self.text = html.escape(text)
+        self.text = map_text(text)
         self._template = _WATERMARK
 
 
@@ -90,7 +90,7 @@ def add_drill_run(fmap: folium.Map, incidents: Sequence[Mapping[str, Any]]) -> N
                     weight=4,
                     opacity=0.85,
                     dash_array=None if team["met"] else "8 6",
-                    tooltip=html.escape(
+                    tooltip=map_text(
                         f"#{entry['index']} {team['name']}: {team['response_s'] / 60:.1f} min"
                     ),
                 ).add_to(routes)

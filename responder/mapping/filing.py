@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import folium
 
 from responder.mapping.legend import Legend
+from responder.mapping.text import map_text
 
 #: (lower bound of the rate as a share of the target, colour, label), best first.
 BANDS: tuple[tuple[float, str, str], ...] = (
@@ -67,7 +67,7 @@ def add_rate_choropleth(
                 "fillColor": colour,
                 "fillOpacity": 0.6,
             },
-            tooltip=html.escape(tip),
+            tooltip=map_text(tip),
         ).add_to(group)
     group.add_to(fmap)
     return group
@@ -77,12 +77,12 @@ def add_rate_legend(
     fmap: folium.Map, *, target: float, title: str = "备案率 Filing rate"
 ) -> Legend:
     """The colour bands, relative to ``target``."""
-    lines = [f"<strong>{html.escape(title)}</strong> ({html.escape(f'{target:.0%}')})"]
+    lines = [f"<strong>{map_text(title)}</strong> ({map_text(f'{target:.0%}')})"]
     bands = [(colour, text) for _bound, colour, text in BANDS] + [(NO_DATA, "无应备案企业 none")]
     for colour, text in bands:
         lines.append(
             f'<div><span style="display:inline-block;width:1.2em;height:.8em;'
-            f'background:{colour};margin-right:4px"></span>{html.escape(text)}</div>'
+            f'background:{colour};margin-right:4px"></span>{map_text(text)}</div>'
         )
     legend = Legend("".join(lines))
     fmap.get_root().add_child(legend)

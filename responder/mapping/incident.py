@@ -16,6 +16,7 @@ from shapely.geometry import mapping as geojson
 from responder.mapping.legend import add_legend
 from responder.mapping.markers import MapPoint, add_markers
 from responder.mapping.styles import HAZARD_GRADE, HEX, KIND, SPECIALTY, MarkerStyle
+from responder.mapping.text import map_text
 from responder.vocabulary import SPECIALTIES, label
 
 #: Isochrone ring fill colours, inner (shortest) first.
@@ -39,7 +40,7 @@ def add_isochrones(fmap: folium.Map, rings: Sequence[tuple[float, Any]]) -> None
                 "fillColor": c,
                 "fillOpacity": 0.18,
             },
-            tooltip=f"{minutes:g} 分钟可达 / reachable in {minutes:g} min",
+            tooltip=map_text(f"{minutes:g} 分钟可达 / reachable in {minutes:g} min"),
         ).add_to(group)
     group.add_to(fmap)
 
@@ -84,7 +85,7 @@ def add_incident(
                         color=style.hex,
                         weight=4,
                         opacity=0.85,
-                        tooltip=f"{option['name']}: {option['arrival_s'] / 60:.1f} min",
+                        tooltip=map_text(f"{option['name']}: {option['arrival_s'] / 60:.1f} min"),
                     ).add_to(fmap)
                 team_points.append(
                     MapPoint(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 import folium
 from branca.element import MacroElement, Template
 
 from responder.mapping.styles import MarkerStyle
+from responder.mapping.text import map_text
 
 _TEMPLATE = Template(
     """
@@ -38,12 +38,12 @@ def add_legend(
     fmap: folium.Map, entries: Iterable[tuple[str, MarkerStyle]], *, title: str = ""
 ) -> Legend:
     """Add a legend with one line per (label, style): a colour swatch, the icon, the label."""
-    lines = [f"<strong>{html.escape(title)}</strong>"] if title else []
+    lines = [f"<strong>{map_text(title)}</strong>"] if title else []
     for label, style in entries:
         lines.append(
             f'<div><span style="display:inline-block;width:1.4em;text-align:center;'
             f'color:#fff;background:{style.hex};border-radius:3px;margin-right:4px">'
-            f'<i class="fa fa-{html.escape(style.icon)}"></i></span>{html.escape(label)}</div>'
+            f'<i class="fa fa-{map_text(style.icon)}"></i></span>{map_text(label)}</div>'
         )
     legend = Legend("".join(lines))
     fmap.get_root().add_child(legend)

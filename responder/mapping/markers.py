@@ -6,7 +6,6 @@ package stays a leaf that knows nothing of the database.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import folium
 
 from responder.mapping.styles import MarkerStyle
+from responder.mapping.text import map_text
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,11 @@ class MapPoint:
 
 def popup_html(point: MapPoint) -> str:
     """The popup body: an escaped title (linked when ``url`` is set) and a table of rows."""
-    title = html.escape(point.title)
+    title = map_text(point.title)
     if point.url:
-        title = f'<a href="{html.escape(point.url)}" target="_top">{title}</a>'
+        title = f'<a href="{map_text(point.url)}" target="_top">{title}</a>'
     rows = "".join(
-        f"<tr><th>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
+        f"<tr><th>{map_text(label)}</th><td>{map_text(value)}</td></tr>"
         for label, value in point.rows
     )
     return f'<div class="responder-popup"><strong>{title}</strong><table>{rows}</table></div>'
@@ -60,7 +60,7 @@ def add_markers(
         folium.Marker(
             location=[point.lat, point.lon],
             icon=icon,
-            tooltip=html.escape(point.title),
+            tooltip=map_text(point.title),
             popup=folium.Popup(popup_html(point), max_width=320),
         ).add_to(group)
     group.add_to(fmap)
@@ -85,7 +85,7 @@ def add_boundaries(
                 "fillColor": color,
                 "fillOpacity": 0.05,
             },
-            tooltip=html.escape(name),
+            tooltip=map_text(name),
         ).add_to(group)
     group.add_to(fmap)
     return group

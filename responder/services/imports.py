@@ -5,7 +5,11 @@ Two steps, both independent of HTTP:
 1. :func:`read_table` turns the uploaded bytes into :class:`Row` objects: the format is told
    by the content (XLSX is a ZIP holding ``xl/workbook.xml``; CSV is UTF-8 text, with or
    without a BOM), never by the file name.  Header cells are mapped to field names through
-   the caller's alias table (so ``经度`` and ``lon`` both mean ``lon``).
+   the caller's alias table (so ``经度`` and ``lon`` both mean ``lon``).  A file is bounded
+   by :class:`UploadLimits` *before* it is parsed — an XLSX's uncompressed member sizes
+   and the range its sheet claims (``<dimension ref>``) — and while it is streamed (rows,
+   non-empty columns, seconds), so a 44 KB workbook of 300,000 rows or one claiming
+   ``A1:XFD2000`` is refused at once (:class:`UploadTooLarge`, 413, naming the limit).
 2. :func:`import_rows` feeds every row to a *row loader* — supplied by the caller, because
    the loader validates with the same request schema as the API and services must not import
    HTTP schemas — inside one transaction.  Every row is checked even after a failure, so the
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time as clock
 import warnings
 import zipfile
 from collections import Counter
@@ -25,12 +30,14 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
+from xml.etree import ElementTree
+from xml.parsers import expat
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from responder.errors import DomainError, InvalidInput
-from responder.services import audit
+from responder.services import audit, workbooks
 from responder.services.actors import Actor
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -42,6 +49,71 @@ class UnsupportedFile(DomainError):
 
     status = 415
     code = "unsupported_file"
+
+
+class UploadTooLarge(DomainError):
+    """The upload exceeds one of the :class:`UploadLimits`; the message names the setting."""
+
+    status = 413
+    code = "upload_too_large"
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """Bounds on one imported file (the ``IMPORT_MAX_*`` settings).
+
+    ``max_rows`` counts data rows (the header is extra); ``max_columns`` bounds the columns
+    that hold a value; ``max_uncompressed_mb`` bounds the sum of an XLSX's member sizes;
+    ``max_seconds`` bounds reading the file.
+    """
+
+    max_rows: int = 10_000
+    max_columns: int = 64
+    max_uncompressed_mb: float = 16.0
+    max_seconds: float = 10.0
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> UploadLimits:
+        """The limits from the app's settings."""
+        return cls(
+            max_rows=int(config["IMPORT_MAX_ROWS"]),
+            max_columns=int(config["IMPORT_MAX_COLUMNS"]),
+            max_uncompressed_mb=float(config["IMPORT_MAX_UNCOMPRESSED_MB"]),
+            max_seconds=float(config["IMPORT_MAX_SECONDS"]),
+        )
+
+
+class _Budget:
+    """Counts rows and time while a file is streamed; refuses as soon as a limit is hit."""
+
+    def __init__(self, limits: UploadLimits) -> None:
+        self.limits = limits
+        self.deadline = clock.monotonic() + limits.max_seconds
+
+    def row(self, number: int, cells: list[str]) -> list[str]:
+        """Check one row (1 = header) and return its cells up to the last non-empty one."""
+        limits = self.limits
+        if number > limits.max_rows + 1:
+            raise UploadTooLarge(
+                f"the file has more than {limits.max_rows} data rows (IMPORT_MAX_ROWS)",
+                field="file",
+            )
+        if len(cells) > limits.max_columns:
+            extra = next((i for i, c in enumerate(cells) if i >= limits.max_columns and c), None)
+            if extra is not None:
+                raise UploadTooLarge(
+                    f"row {number} has a value in column {extra + 1}; at most "
+                    f"{limits.max_columns} columns are accepted (IMPORT_MAX_COLUMNS)",
+                    field="file",
+                )
+            cells = cells[: limits.max_columns]
+        if clock.monotonic() > self.deadline:
+            raise UploadTooLarge(
+                f"reading the file took longer than {limits.max_seconds:g} s "
+                "(IMPORT_MAX_SECONDS); split it into smaller files",
+                field="file",
+            )
+        return cells
 
 
 class ImportRejected(InvalidInput):
@@ -98,8 +170,14 @@ def normalize_header(text: str) -> str:
     return "".join(text.split()).lower()
 
 
+#: What an export puts before text a spreadsheet would run as a formula (see
+#: ``responder.http.api.cells``); dropped again on import.
+FORMULA_GUARD = tuple("'" + start for start in "=+-@\t\r")
+
+
 def cell_text(value: Any) -> str:
-    """A cell value as the text a user would type (numbers without a spurious ``.0``)."""
+    """A cell value as the text a user would type (numbers without a spurious ``.0``;
+    an export's apostrophe before formula-like text removed)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -110,17 +188,29 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value)
+    if text.startswith(FORMULA_GUARD):
+        text = text[1:]
+    return text.strip()
 
 
-def read_table(data: bytes, *, aliases: Mapping[str, str], ignored: Collection[str] = ()) -> Table:
+def read_table(
+    data: bytes,
+    *,
+    aliases: Mapping[str, str],
+    ignored: Collection[str] = (),
+    limits: UploadLimits | None = None,
+) -> Table:
     """Parse an uploaded CSV or XLSX file into rows of field-name -> text.
 
     ``aliases`` maps normalized header texts (see :func:`normalize_header`) to field names;
     headers in ``ignored`` (export-only columns such as ``id`` or ``updated_at``) are read
-    and dropped.  Unknown or repeated headers are reported as errors on row 1.
+    and dropped.  Unknown or repeated headers are reported as errors on row 1.  ``limits``
+    (default :class:`UploadLimits`) bound the file; beyond them :class:`UploadTooLarge`.
     """
-    grid = _read_xlsx(data) if data.startswith(XLSX_MAGIC) else _read_csv(data)
+    budget = _Budget(limits or UploadLimits())
+    read = _read_xlsx if data.startswith(XLSX_MAGIC) else _read_csv
+    grid = read(data, budget)
     numbered = [(n, cells) for n, cells in grid if any(cells)]
     if not numbered:
         raise InvalidInput("the file is empty", field="file")
@@ -167,7 +257,7 @@ def _map_headers(
     return positions, headers, problems
 
 
-def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
+def _read_csv(data: bytes, budget: _Budget) -> list[tuple[int, list[str]]]:
     if data.startswith(OLE_MAGIC):
         raise UnsupportedFile(
             "legacy .xls files are not supported; save as .xlsx or CSV UTF-8", field="file"
@@ -186,21 +276,32 @@ def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return [(n, [c.strip() for c in cells]) for n, cells in enumerate(reader, start=1)]
+        return [
+            (n, budget.row(n, [cell_text(c) for c in cells]))
+            for n, cells in enumerate(reader, start=1)
+        ]
     except csv.Error as exc:
         raise InvalidInput(f"the CSV text is malformed: {exc}", field="file") from exc
 
 
-def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+def _read_xlsx(data: bytes, budget: _Budget) -> list[tuple[int, list[str]]]:
     import openpyxl  # imported here: only XLSX uploads pay for it
 
+    limits = budget.limits
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except zipfile.BadZipFile as exc:
+        workbooks.inspect_workbook(
+            data,
+            max_rows=limits.max_rows,
+            max_columns=limits.max_columns,
+            max_uncompressed_bytes=int(limits.max_uncompressed_mb * 1024 * 1024),
+            deadline=budget.deadline,
+        )
+    except workbooks.TooLarge as error:
+        raise UploadTooLarge(error.message, field="file") from None
+    except KeyError as exc:
+        raise UnsupportedFile("the ZIP file is not an XLSX workbook", field="file") from exc
+    except (zipfile.BadZipFile, ElementTree.ParseError, expat.ExpatError) as exc:
         raise UnsupportedFile("the file looks like a ZIP but is damaged", field="file") from exc
-    if "xl/workbook.xml" not in names:
-        raise UnsupportedFile("the ZIP file is not an XLSX workbook", field="file")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about styles it does not read
         try:
@@ -209,8 +310,11 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
             raise UnsupportedFile(f"the XLSX workbook cannot be read: {exc}", field="file") from exc
         try:
             sheet = workbook.worksheets[0]
+            # Read what is there, not what the sheet claims: openpyxl pads every row to the
+            # claimed width and silently drops rows past the claimed height.
+            sheet.reset_dimensions()
             return [
-                (n, [cell_text(v) for v in values])
+                (n, budget.row(n, [cell_text(v) for v in values]))
                 for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
             ]
         finally:

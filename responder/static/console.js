@@ -62,7 +62,9 @@
       .forEach((o) => {
         const line = state.L.polyline(o.route.map(([lon, lat]) => [lat, lon]),
                                       { color: "#1f5fa8", weight: 4, opacity: 0.8 });
-        line.bindTooltip(o.name + ": " + (o.arrival_s / 60).toFixed(1) + " min");
+        // Leaflet reads a string tooltip as HTML; a text node keeps the team name text.
+        line.bindTooltip(frame.contentDocument.createTextNode(
+          o.name + ": " + (o.arrival_s / 60).toFixed(1) + " min"));
         state.routes.push(line.addTo(state.map));
       });
     // Frame the incident and every recommended route.

@@ -55,7 +55,8 @@ def test_place_propose_confirm_and_follow(page, world, times_to):  # noqa: F811
 
     page.locator("[data-advance]").first.click()
     page.wait_for_function(
-        "document.querySelector('.assignment-status').textContent === '到场'", timeout=10000
+        "() => document.querySelector('.assignment-status').textContent === '到场'",
+        timeout=10000,
     )
     db.session.rollback()
     assert db.session.get(RescueTeam, team.id).status == "on_scene"
@@ -98,7 +99,8 @@ def test_another_operators_dispatch_shows_up_within_seconds(page, world, times_t
     assert page.locator("#stale").is_visible()
     page.click("#confirm-dispatch")
     page.wait_for_function(
-        "document.getElementById('console-error').textContent.includes('no longer available')",
+        "() => document.getElementById('console-error').textContent"
+        ".includes('no longer available')",
         timeout=10000,
     )
     db.session.rollback()

@@ -49,7 +49,7 @@ def test_team_list_map_and_language(page: Any, registry_records: Any) -> None:
     assert frame.locator(".responder-legend").inner_text().count("\n") >= 2
     iframe = page.frame_locator("iframe.map").owner.element_handle().content_frame()
     assert iframe.evaluate("L.version") == "1.9.3"
-    iframe.wait_for_function("document.fonts.check('900 14px \"Font Awesome 6 Free\"')")
+    iframe.wait_for_function("() => document.fonts.check('900 14px \"Font Awesome 6 Free\"')")
     page.screenshot(path=str(ARTIFACTS / "teams_zh.png"), full_page=True)
 
     page.get_by_role("link", name="English").click()

@@ -35,7 +35,7 @@ class CoverageArgs(Schema):
         validate=validate.OneOf(list(SPECIALTIES)),
         metadata={"description": "one specialty; all of them when omitted"},
     )
-    jurisdiction_id = fields.Integer(
+    jurisdiction_id = f.Integer(
         metadata={"description": "this jurisdiction (figures also per child); default all"}
     )
     away = IdList(
@@ -46,7 +46,7 @@ class CoverageArgs(Schema):
 
 class SiteArgs(CoverageArgs):
     specialty = f.code_of(SPECIALTIES, required=True)
-    k = fields.Integer(load_default=3, validate=validate.Range(1, 50))
+    k = f.Integer(load_default=3, validate=validate.Range(1, 50))
     candidates = fields.String(
         load_default="registry", validate=validate.OneOf(["registry", "nodes"])
     )

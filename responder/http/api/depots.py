@@ -27,7 +27,7 @@ class DepotSchema(Registered):
     name = f.name(required=True)
     operator = f.text(200)
     level = f.code_of(TEAM_LEVELS, load_default="county")
-    base_id = fields.Integer(allow_none=True)
+    base_id = f.Integer(allow_none=True)
     lon = f.lon(required=True)
     lat = f.lat(required=True)
     address = f.text(300)
@@ -36,7 +36,7 @@ class DepotSchema(Registered):
 
 class DepotArgs(ListArgs):
     level = f.CommaList(TEAM_LEVELS)
-    base_id = fields.Integer()
+    base_id = f.Integer()
     material = f.CommaList(metadata={"description": "holds stock of any of these material codes"})
 
 
@@ -45,10 +45,10 @@ def _quantity(**kwargs: Any) -> fields.Float:
 
 
 class InventoryLineSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    depot_id = fields.Integer(dump_only=True)
-    material_id = fields.Integer(metadata={"description": "catalog id; or give material_code"})
-    material_code = fields.String(validate=validate.Length(min=1, max=40))
+    id = f.Integer(dump_only=True)
+    depot_id = f.Integer(dump_only=True)
+    material_id = f.Integer(metadata={"description": "catalog id; or give material_code"})
+    material_code = f.Text(validate=validate.Length(min=1, max=40))
     material_name_zh = fields.String(dump_only=True, attribute="material.name_zh")
     material_name_en = fields.String(dump_only=True, attribute="material.name_en")
     unit = fields.String(
@@ -79,7 +79,7 @@ class AdjustSchema(Schema):
         validate=validate.Range(min=-1e12, max=1e12),
         metadata={"description": "signed change in the material's unit"},
     )
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = f.Text(required=True, validate=validate.Length(min=1, max=500))
 
 
 add_crud_routes(blp, DEPOTS, schema=DepotSchema, args=DepotArgs, url="/depots")

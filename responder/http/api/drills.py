@@ -23,7 +23,7 @@ blp = Blueprint("drills", __name__, url_prefix="/api/v1", description="Drills (æ
 
 
 class DrillIncidentSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = f.Integer(dump_only=True)
     type = f.code_of(INCIDENT_TYPES, required=True)
     severity = f.code_of(SEVERITIES, required=True)
     lon = f.lon(required=True)
@@ -38,12 +38,12 @@ class DrillIncidentSchema(Schema):
 
 
 class DrillSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = f.Integer(dump_only=True)
     name = f.name(required=True)
     description = f.text(4000, load_default="")
     start_at = fields.AwareDateTime(required=True, default_timezone=None)
-    jurisdiction_id = fields.Integer(allow_none=True, load_default=None)
-    owner_id = fields.Integer(dump_only=True)
+    jurisdiction_id = f.Integer(allow_none=True, load_default=None)
+    owner_id = f.Integer(dump_only=True)
     incidents = fields.List(fields.Nested(DrillIncidentSchema), load_default=list)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)

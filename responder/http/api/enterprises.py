@@ -50,17 +50,17 @@ class EnterpriseArgs(ListArgs):
 
 
 class SubstanceSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = f.Text(required=True, validate=validate.Length(min=1, max=100))
     quantity_t = fields.Float(
         validate=validate.Range(min=0), allow_nan=False, allow_none=True, load_default=None
     )
 
 
 class HazardSourceSchema(Registered):
-    jurisdiction_id = fields.Integer(dump_only=True, attribute="enterprise.jurisdiction_id")
-    enterprise_id = fields.Integer(required=True)
+    jurisdiction_id = f.Integer(dump_only=True, attribute="enterprise.jurisdiction_id")
+    enterprise_id = f.Integer(required=True)
     name = f.name(required=True)
-    grade = fields.Integer(
+    grade = f.Integer(
         required=True,
         validate=validate.Range(min=1, max=4),
         metadata={"description": "1 (一级, highest) to 4 (四级)"},
@@ -71,7 +71,7 @@ class HazardSourceSchema(Registered):
 
 class HazardSourceArgs(ListArgs):
     grade = f.CommaList(HAZARD_GRADES)
-    enterprise_id = fields.Integer()
+    enterprise_id = f.Integer()
     monitored = fields.Boolean()
 
 

@@ -16,10 +16,10 @@ blp = Blueprint("experts", __name__, url_prefix="/api/v1", description="Experts"
 
 
 class ExpertSchema(Registered):
-    jurisdiction_id = fields.Integer(
+    jurisdiction_id = f.Integer(
         required=True, metadata={"description": "the roster the expert is on"}
     )
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = f.Text(required=True, validate=validate.Length(min=1, max=100))
     specialties = fields.List(
         f.code_of(SPECIALTIES), required=True, validate=validate.Length(min=1)
     )

@@ -1,7 +1,9 @@
 """Export: ``GET /api/v1/exports/{kind}.{csv|xlsx|geojson}``, with the list filters.
 
 CSV (UTF-8 with a BOM, so Excel shows Chinese) and XLSX carry the import columns plus
-export-only ones, so an exported file imports again unchanged.  Depots are flattened to one
+export-only ones, so an exported file imports again unchanged.  Every cell goes through
+:func:`~responder.http.api.cells.spreadsheet_cell` (formulas neutralised, control
+characters removed), as the filing lists' exports do.  Depots are flattened to one
 row per inventory line; GeoJSON has one Point feature per record (depots carry their lines
 as an ``inventory`` list; hazard sources sit at their enterprise; experts have no geometry).
 """
@@ -19,6 +21,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from responder.http.api.cells import spreadsheet_cell
 from responder.http.api.common import list_query
 from responder.http.api.depots import DepotArgs
 from responder.http.api.enterprises import EnterpriseArgs, HazardSourceArgs
@@ -55,7 +58,7 @@ def _csv(headers: list[str], rows: Iterator[dict[str, Any]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=headers, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: spreadsheet_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -66,7 +69,7 @@ def _xlsx(sheet: Sheet, headers: list[str], rows: Iterator[dict[str, Any]]) -> b
     worksheet = workbook.create_sheet(sheet.name)
     worksheet.append(headers)
     for row in rows:
-        worksheet.append([row.get(name, "") for name in headers])
+        worksheet.append([spreadsheet_cell(row.get(name, "")) for name in headers])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,12 +1,55 @@
-"""Reusable marshmallow fields and validators for request schemas."""
+"""Reusable marshmallow fields and validators for request schemas.
+
+Text is normalised here, once: :class:`Text` (behind :func:`name` and :func:`text`) trims
+surrounding whitespace, so a name of spaces fails its length rule instead of being stored,
+and refuses NUL and unpaired surrogates, which no database stores faithfully (SQLite and
+PostgreSQL answered them with a 500).  :class:`Integer` refuses ``1.5`` instead of storing
+1.  Every JSON body is also screened as a whole before any schema sees it (see
+:func:`responder.http.security.screen_request`), so fields declared elsewhere are covered
+for NUL, surrogates and nesting depth.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
 from responder.vocabulary import Vocabulary
+
+#: Characters no stored text may hold: NUL and UTF-16 surrogate halves.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable_message(value: str) -> str | None:
+    """Why ``value`` cannot be stored, or None when it can."""
+    found = UNSTORABLE.search(value)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "must not contain the NUL character"
+    return f"must not contain an unpaired surrogate (U+{ord(found.group()):04X})"
+
+
+class Text(fields.String):
+    """A string, trimmed, without NUL or unpaired surrogates."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        problem = unstorable_message(text)
+        if problem:
+            raise ValidationError(problem)
+        return text.strip()
+
+
+class Integer(fields.Integer):
+    """An integer that refuses a fractional number (``1.5``) instead of truncating it."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float) and not value.is_integer():
+            raise ValidationError("must be a whole number")
+        return super()._validated(value)
 
 
 def lon(**kwargs: Any) -> fields.Float:
@@ -26,12 +69,14 @@ def codes_of(vocabulary: Vocabulary, **kwargs: Any) -> fields.List:
     return fields.List(code_of(vocabulary), **kwargs)
 
 
-def name(**kwargs: Any) -> fields.String:
-    return fields.String(validate=validate.Length(min=1, max=200), **kwargs)
+def name(**kwargs: Any) -> Text:
+    """A required-looking name: 1 to 200 characters once trimmed."""
+    return Text(validate=validate.Length(min=1, max=200), **kwargs)
 
 
-def text(max_length: int = 2000, **kwargs: Any) -> fields.String:
-    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+def text(max_length: int = 2000, **kwargs: Any) -> Text:
+    """Free text of at most ``max_length`` characters once trimmed."""
+    return Text(validate=validate.Length(max=max_length), **kwargs)
 
 
 class CommaList(fields.Field):

@@ -15,6 +15,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from responder.http.api.cells import spreadsheet_cell
 from responder.http.api.plans import rules, today
 from responder.http.auth import current_actor
 from responder.models import Jurisdiction, db
@@ -308,20 +309,12 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _cell(value: Any) -> Any:
-    """A value safe in a spreadsheet: text that a spreadsheet would run as a formula
-    (``=``, ``+``, ``-``, ``@``) is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
-
-
 def _csv(columns: list[tuple[str, str]], rows: Iterable[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([header for _, header in columns])
     for row in rows:
-        writer.writerow([_cell(_plain(row.get(key))) for key, _ in columns])
+        writer.writerow([spreadsheet_cell(_plain(row.get(key))) for key, _ in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -330,7 +323,7 @@ def _xlsx(columns: list[tuple[str, str]], rows: Iterable[dict[str, Any]]) -> byt
     sheet = book.create_sheet("list")
     sheet.append([header for _, header in columns])
     for row in rows:
-        sheet.append([_cell(row.get(key)) for key, _ in columns])
+        sheet.append([spreadsheet_cell(row.get(key)) for key, _ in columns])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

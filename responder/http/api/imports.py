@@ -75,7 +75,12 @@ class Import(MethodView):
         sheet = sheet_for(kind)
         actor.require(sheet.kind.permission)
         upload = files["file"]
-        table = imports.read_table(upload.read(), aliases=sheet.aliases(), ignored=sheet.ignored())
+        table = imports.read_table(
+            upload.read(),
+            aliases=sheet.aliases(),
+            ignored=sheet.ignored(),
+            limits=imports.UploadLimits.from_config(current_app.config),
+        )
         begin_write(db.session)  # one writer at a time: reads then writes must not collide
         report = imports.import_rows(
             db.session,

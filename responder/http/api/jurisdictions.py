@@ -28,12 +28,12 @@ blp = Blueprint(
 
 
 class JurisdictionSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = f.Integer(dump_only=True)
     code = fields.String(required=True, validate=validate.Regexp(r"^\d{6,12}$"))
     name = f.name(required=True)
     level = f.code_of(JURISDICTION_LEVELS, required=True)
-    parent_id = fields.Integer(allow_none=True)
-    depth = fields.Integer(dump_only=True)
+    parent_id = f.Integer(allow_none=True)
+    depth = f.Integer(dump_only=True)
     path = fields.String(dump_only=True)
     boundary = fields.Method(
         "dump_boundary",
@@ -58,7 +58,7 @@ class JurisdictionUpdateSchema(Schema):
 
 
 class TreeArgs(Schema):
-    parent_id = fields.Integer(metadata={"description": "children of this node; omit for all"})
+    parent_id = f.Integer(metadata={"description": "children of this node; omit for all"})
     level = f.code_of(JURISDICTION_LEVELS)
     with_boundary = fields.Boolean(load_default=False)
 

@@ -14,16 +14,16 @@ blp = Blueprint("materials", __name__, url_prefix="/api/v1", description="Materi
 
 
 class MaterialSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = f.Integer(dump_only=True)
     code = fields.String(
         required=True,
         validate=validate.Regexp(
             r"^[a-z][a-z0-9_]{1,39}$", error="code must be 2-40 lower-case letters, digits or _"
         ),
     )
-    name_zh = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name_zh = f.Text(required=True, validate=validate.Length(min=1, max=100))
     name_en = f.text(100)
-    unit = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    unit = f.Text(required=True, validate=validate.Length(min=1, max=20))
     category = f.text(40)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)

@@ -18,7 +18,7 @@ blp = Blueprint(
     "matrix", __name__, url_prefix="/api/v1/response-matrix", description="Response matrix"
 )
 
-_count = fields.Integer(required=True, validate=validate.Range(min=0, max=50))
+_count = f.Integer(required=True, validate=validate.Range(min=0, max=50))
 _quantity = fields.Float(required=True, validate=validate.Range(min=0), allow_nan=False)
 
 
@@ -31,7 +31,7 @@ class TeamRow(Schema):
 
 
 class MaterialRow(Schema):
-    material_id = fields.Integer(required=True)
+    material_id = f.Integer(required=True)
     code = fields.String(
         load_default=None,
         allow_none=True,

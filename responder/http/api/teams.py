@@ -17,8 +17,8 @@ blp = Blueprint("teams", __name__, url_prefix="/api/v1", description="Rescue tea
 class Registered(Schema):
     """Fields every registry record shows."""
 
-    id = fields.Integer(dump_only=True)
-    jurisdiction_id = fields.Integer()
+    id = f.Integer(dump_only=True)
+    jurisdiction_id = f.Integer()
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
     verified_at = fields.DateTime(dump_only=True)
@@ -32,7 +32,7 @@ class TeamSchema(Registered):
     )
     level = f.code_of(TEAM_LEVELS, required=True)
     kind = f.code_of(TEAM_KINDS, required=True)
-    headcount = fields.Integer(validate=validate.Range(min=0, max=100000), load_default=0)
+    headcount = f.Integer(validate=validate.Range(min=0, max=100000), load_default=0)
     mobilization_min = fields.Float(
         validate=validate.Range(min=0, max=24 * 60),
         allow_none=True,
@@ -40,7 +40,7 @@ class TeamSchema(Registered):
     )
     status = f.code_of(TEAM_STATUSES, load_default="available")
     status_changed_at = fields.DateTime(dump_only=True)
-    base_id = fields.Integer(allow_none=True)
+    base_id = f.Integer(allow_none=True)
     lon = f.lon()
     lat = f.lat()
     contact_name = f.text(100)
@@ -53,7 +53,7 @@ class TeamArgs(ListArgs):
     status = f.CommaList(TEAM_STATUSES)
     level = f.CommaList(TEAM_LEVELS)
     kind = f.CommaList(TEAM_KINDS)
-    base_id = fields.Integer()
+    base_id = f.Integer()
 
 
 class BaseSchema(Registered):

@@ -18,6 +18,7 @@ from flask import current_app, request, url_for
 from markupsafe import Markup
 
 from responder import mapping
+from responder.http.security import csp_nonce
 from responder.mapping import Bounds, MapPoint, MarkerStyle
 from responder.models import Jurisdiction
 
@@ -55,7 +56,9 @@ def _padded(bounds: Bounds, margin_deg: float = 0.02) -> Bounds:
 def embed(fmap: folium.Map, *, height: str = "460px", title: str = "") -> Markup:
     """The map as an ``<iframe srcdoc>`` whose scripts come from our static folder."""
     assets = url_for("static", filename="vendor/")
-    return Markup(mapping.embed(fmap, assets_url=assets, height=height, title=title))
+    return Markup(
+        mapping.embed(fmap, assets_url=assets, height=height, title=title, nonce=csp_nonce())
+    )
 
 
 def boundary_areas(nodes: Iterable[Jurisdiction]) -> list[tuple[str, Mapping[str, Any]]]:
@@ -99,7 +102,7 @@ def records_map(
 
 
 _ASSET = re.compile(
-    r'<script src="/static/vendor/([^"]+)"></script>|'
+    r'<script(?: nonce="[^"]*")? src="/static/vendor/([^"]+)"></script>|'
     r'<link rel="stylesheet" href="/static/vendor/([^"]+)"\s*/?>'
 )
 _CSS_URL = re.compile(r"url\((['\"]?)(?!data:)([^)'\"]+)\1\)")
@@ -108,7 +111,8 @@ _CSS_URL = re.compile(r"url\((['\"]?)(?!data:)([^)'\"]+)\1\)")
 def standalone_html(fmap: Any) -> str:
     """The map as one HTML file: the vendored scripts and styles are inlined, so it opens
     offline; only fonts and marker images referenced by the styles point to this server."""
-    document = mapping.render_html(fmap, assets_url="/static/vendor/")
+    nonce = csp_nonce()
+    document = mapping.render_html(fmap, assets_url="/static/vendor/", nonce=nonce)
     vendor = Path(current_app.static_folder or "") / "vendor"
     host = request.host_url.rstrip("/")
 
@@ -119,7 +123,8 @@ def standalone_html(fmap: Any) -> str:
             return match.group(0)
         body = path.read_text(encoding="utf-8")
         if script:
-            return "<script>" + body.replace("</script", "<\\/script") + "</script>"
+            code = body.replace("</script", "<\\/script")
+            return f'<script nonce="{nonce}">{code}</script>'
         base = f"{host}/static/vendor/{Path(style).parent.as_posix()}/"
         body = _CSS_URL.sub(lambda m: f"url({m.group(1)}{base}{m.group(2)}{m.group(1)})", body)
         return "<style>" + body + "</style>"
