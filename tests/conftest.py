@@ -149,16 +149,27 @@ def login_as(app: Flask, client: FlaskClient) -> Callable[..., ApiClient]:
 
 
 REPO = Path(__file__).resolve().parent.parent
-DEMO_OSM = REPO / "maps" / "demo" / "coquimbo.osm.bz2"
+#: Road sources by region name: ``demo`` is central Hangzhou (what serve.sh imports);
+#: ``coquimbo`` is a second real network for tests that need one.
+REGION_SOURCES = {
+    "demo": REPO / "maps" / "demo" / "hangzhou_core.osm.bz2",
+    "coquimbo": REPO / "maps" / "demo" / "coquimbo.osm.bz2",
+}
+DEMO_OSM = REGION_SOURCES["demo"]
+
+
+def compiled_region(region: str) -> Path:
+    """``REGION_SOURCES[region]`` compiled through the import path users use, cached under
+    maps/cache/REGION (recompiled only when the source or speed table changes)."""
+    from responder.routing import ensure_compiled
+
+    return ensure_compiled(REGION_SOURCES[region], REPO / "maps" / "cache" / region)
 
 
 @pytest.fixture(scope="session")
 def demo_network_cache() -> Path:
-    """The demo region compiled through the same import path users use (cached under
-    maps/cache/demo; recompiled only when the source or speed table changes)."""
-    from responder.routing import ensure_compiled
-
-    return ensure_compiled(DEMO_OSM, REPO / "maps" / "cache" / "demo")
+    """The compiled ``demo`` region: central Hangzhou (maps/demo/hangzhou_core.osm.bz2)."""
+    return compiled_region("demo")
 
 
 @pytest.fixture
