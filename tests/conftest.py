@@ -172,16 +172,23 @@ def demo_network_cache() -> Path:
     return compiled_region("demo")
 
 
-@pytest.fixture
-def roads_app(app_config: dict[str, Any], demo_network_cache: Path) -> Iterator[Flask]:
-    """Like ``app``, with the demo road network loaded as the service does at start-up.
-    A test package that needs roads overrides ``app`` with it (see tests/dispatch)."""
-    app_config.update(LOAD_ROADS=True, MAPS_DIR=REPO / "maps", REGION="demo")
+def app_with_roads(app_config: dict[str, Any], region: str) -> Iterator[Flask]:
+    """An app (in its context) with ``region``'s compiled roads loaded as at start-up."""
+    compiled_region(region)
+    app_config.update(LOAD_ROADS=True, MAPS_DIR=REPO / "maps", REGION=region)
     app = create_app(app_config)
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def roads_app(app_config: dict[str, Any], demo_network_cache: Path) -> Iterator[Flask]:
+    """Like ``app``, with the demo road network (central Hangzhou) loaded as the service
+    does at start-up.  A test package that needs roads overrides ``app`` with it (see
+    tests/dispatch); one that needs Coquimbo uses :func:`app_with_roads`."""
+    yield from app_with_roads(app_config, "demo")
 
 
 @dataclass

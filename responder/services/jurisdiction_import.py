@@ -14,6 +14,7 @@ refuses the whole file, with a per-feature report either way.  The CLI
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ from responder.vocabulary import JURISDICTION_LEVELS, LEVEL_DEPTH
 
 #: File suffixes read as boundary files.
 SUFFIXES = (".geojson", ".json", ".shp", ".gpkg", ".zip")
+#: Polygons (or parts) smaller than this (square degrees, ~1 m²) have no area.
+MIN_AREA_DEG2 = 1e-10
 #: Level words of DataV/Amap and of common shapefiles, mapped to ours.
 LEVEL_WORDS = {
     "province": "province",
@@ -137,7 +140,7 @@ def level_for(code: str, word: Any = None) -> str:
 
 
 def _code(value: Any) -> str:
-    if value is None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -167,14 +170,16 @@ def polygonal(geometry: BaseGeometry | None, *, repair: bool) -> tuple[BaseGeome
         raise ValueError("the feature has no geometry")
     if not isinstance(geometry, Polygon | MultiPolygon):
         raise ValueError(f"the geometry is a {geometry.geom_type}, not a polygon")
-    if geometry.is_valid and geometry.area > 0:
+    if geometry.is_valid and geometry.area > MIN_AREA_DEG2:
         return geometry, ""
     reason = shapely.is_valid_reason(geometry) if not geometry.is_valid else "zero area"
     if not repair:
         raise ValueError(f"invalid polygon ({reason}); repair is off")
     fixed = shapely.make_valid(geometry)
     parts = [g for g in getattr(fixed, "geoms", [fixed]) if isinstance(g, Polygon | MultiPolygon)]
-    polygons = [p for part in parts for p in getattr(part, "geoms", [part]) if p.area > 0]
+    polygons = [
+        p for part in parts for p in getattr(part, "geoms", [part]) if p.area > MIN_AREA_DEG2
+    ]
     if not polygons:
         raise ValueError(f"invalid polygon ({reason}) with no area left after repair")
     repaired = polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
@@ -374,10 +379,11 @@ def import_features(
     }
     levels = {code: node.level for code, node in {**parents, **stored}.items()}
     seen: set[str] = set()
+    in_file = {f.code for f in features}
     results: dict[int, FeatureResult] = {}
     for i in order:
         item = features[i]
-        problem = item.problem or _check(item, seen, stored, levels)
+        problem = item.problem or _check(item, seen, stored, levels, in_file)
         status = "refused" if problem else ("updated" if item.code in stored else "created")
         if not problem:
             seen.add(item.code)
@@ -429,7 +435,11 @@ def import_features(
 
 
 def _check(
-    item: Feature, seen: set[str], stored: dict[str, Jurisdiction], levels: dict[str, str]
+    item: Feature,
+    seen: set[str],
+    stored: dict[str, Jurisdiction],
+    levels: dict[str, str],
+    in_file: set[str],
 ) -> str | None:
     """Why ``item`` cannot be imported (None: it can)."""
     if item.level not in JURISDICTION_LEVELS:
@@ -440,6 +450,8 @@ def _check(
         return f"code {item.code} appears twice in the file"
     if item.parent_code:
         parent_level = levels.get(item.parent_code)
+        if parent_level is None and item.parent_code in in_file:
+            return f"its parent {item.parent_code} is refused"
         if parent_level is None:
             return f"parent {item.parent_code} is neither stored nor in the file"
         if LEVEL_DEPTH[item.level] <= LEVEL_DEPTH[parent_level]:
