@@ -230,3 +230,39 @@ def test_roads_shifted_like_gcj02_are_refused(app: Flask, runner: Any, tmp_path:
     assert "looks like GCJ-02" in verdict.problem and verdict.shifted_outside == 0
     result = runner.invoke(args=["roads", "import", str(shifted), "--region", "shifted"])
     assert result.exit_code != 0 and "GCJ-02" in result.output
+
+
+def test_onboard_builds_the_tree_checks_and_compiles_the_roads(
+    app_config: dict[str, Any], tmp_path: Path
+) -> None:
+    app_config["MAPS_DIR"] = tmp_path / "maps"
+    from responder import create_app
+
+    app = create_app(app_config)
+    with app.app_context():
+        runner = app.test_cli_runner()
+        # a small street grid in 拱墅区 (two-way residential ways, strongly connected)
+        a = (120.140, 30.300)
+        lines = [[(a[0] + i * 0.002, a[1] + j * 0.002) for j in range(6)] for i in range(6)]
+        lines += [[(a[0] + j * 0.002, a[1] + i * 0.002) for j in range(6)] for i in range(6)]
+        points = sorted({p for line in lines for p in line})
+        ids = {p: i + 1 for i, p in enumerate(points)}
+        nodes = "".join(f'<node id="{ids[p]}" lat="{p[1]:.6f}" lon="{p[0]:.6f}"/>' for p in points)
+        ways = "".join(
+            f'<way id="{k + 1}">' + "".join(f'<nd ref="{ids[p]}"/>' for p in line)
+            + '<tag k="highway" v="residential"/></way>'
+            for k, line in enumerate(lines)
+        )  # fmt: skip
+        roads = tmp_path / "gongshu.osm"
+        roads.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}{ways}</osm>')
+        result = runner.invoke(
+            args=["onboard", "--adcode", "330105", "--roads", str(roads),
+                  "--boundaries", str(HANGZHOU), "--region", "gongshu"]
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert "3 created" in result.output and "100.0% of" in result.output
+        assert (tmp_path / "maps" / "cache" / "gongshu" / "meta.json").is_file()
+        codes = set(db.session.scalars(select(Jurisdiction.code)))
+        assert codes == {"330000", "330100", "330105"}
+        db.session.remove()
+        db.engine.dispose()
