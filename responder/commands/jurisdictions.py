@@ -52,16 +52,7 @@ def features_for(
     """The features an import of FILE and/or --adcode stands for (see the service)."""
     if file is None and adcode is None:
         raise click.UsageError("give a FILE, --adcode CODE, or both")
-    boundaries = (
-        service.read_features(file, fields=fields, crs=crs, repair=repair, layer=layer)
-        if file is not None
-        else None
-    )
-    if adcode is None:
-        assert boundaries is not None
-        return boundaries
-    tree = service.package_tree(adcode)
-    return service.with_boundaries(tree, boundaries) if boundaries is not None else tree
+    return service.gather(file, adcode, crs=crs, fields=fields, repair=repair, layer=layer)
 
 
 def run_import(features: list[service.Feature], *, dry_run: bool) -> service.ImportReport:

@@ -346,6 +346,38 @@ def with_boundaries(tree: list[Feature], boundaries: list[Feature]) -> list[Feat
     return tree
 
 
+def gather(
+    path: str | Path | None,
+    adcode: str | None,
+    *,
+    crs: str = "wgs84",
+    fields: FieldMap | None = None,
+    repair: bool = True,
+    layer: str | None = None,
+) -> list[Feature]:
+    """The features an import stands for: a boundary file, a geotool-cn tree for
+    ``adcode``, or that tree with its boundaries from the file (matched by code).
+
+    Raises
+    ------
+    InvalidInput
+        If neither is given (field ``file``), or from :func:`read_features` /
+        :func:`package_tree`.
+    """
+    if path is None and not adcode:
+        raise InvalidInput("give a boundary file, an adcode, or both", field="file")
+    boundaries = (
+        read_features(path, fields=fields, crs=crs, repair=repair, layer=layer)
+        if path is not None
+        else None
+    )
+    if not adcode:
+        assert boundaries is not None
+        return boundaries
+    tree = package_tree(adcode)
+    return with_boundaries(tree, boundaries) if boundaries is not None else tree
+
+
 # --- writing ------------------------------------------------------------------------------
 
 
