@@ -47,3 +47,29 @@ def test_unknown_export_crs_is_refused(login_as: Any, registry_records: Any) -> 
     response = login_as("admin").get("/api/v1/exports/teams.csv?crs=mercator")
     assert response.status_code == 422
     assert "crs" in json.dumps(response.get_json())
+
+
+def test_a_team_posted_in_gcj02_is_stored_in_wgs84(login_as: Any, region: Any) -> None:
+    operator = login_as("operator")
+    lon, lat = region.west_point
+    gcj = crs.from_wgs84(lon, lat, "gcj02")
+    body = {
+        "name": "高德坐标队",
+        "specialties": ["fire"],
+        "level": "county",
+        "kind": "professional",
+        "headcount": 10,
+        "lon": gcj[0],
+        "lat": gcj[1],
+        "crs": "gcj02",
+    }
+    created = operator.post("/api/v1/teams", json=body)
+    assert created.status_code == 201, created.get_json()
+    assert abs(created.get_json()["lon"] - lon) < 1e-7 and "crs" not in created.get_json()
+    assert created.get_json()["jurisdiction_id"] == region.west.id
+    half = operator.patch(
+        f"/api/v1/teams/{created.get_json()['id']}", json={"lon": gcj[0], "crs": "gcj02"}
+    )
+    assert half.status_code == 422 and half.get_json()["error"]["field"] == "lon"
+    bad = operator.post("/api/v1/teams", json=body | {"crs": "utm"})
+    assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "crs"
