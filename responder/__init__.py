@@ -81,7 +81,7 @@ def _load_roads(app: Flask) -> RoadNetwork | None:
     except (CacheError, OSError) as error:
         app.logger.warning(
             "road network '%s' is not loaded (%s); dispatch needs it: run "
-            "`flask --app wsgi roads import maps/demo/coquimbo.osm.bz2 --region %s`",
+            "`flask --app wsgi roads import maps/demo/hangzhou_core.osm.bz2 --region %s`",
             app.config["REGION"],
             error,
             app.config["REGION"],

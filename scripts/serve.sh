@@ -30,7 +30,7 @@ setup() { RESPONDER_LOAD_ROADS=0 flask --app wsgi "$@"; }
 setup db upgrade
 
 if setup roads --help >/dev/null 2>&1; then
-  setup roads import maps/demo/coquimbo.osm.bz2 --region demo
+  setup roads import maps/demo/hangzhou_core.osm.bz2 --region demo
 else
   echo "note: 'flask roads' is not available yet; starting without a road network" \
        "(dispatch needs one)."

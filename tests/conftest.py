@@ -149,28 +149,46 @@ def login_as(app: Flask, client: FlaskClient) -> Callable[..., ApiClient]:
 
 
 REPO = Path(__file__).resolve().parent.parent
-DEMO_OSM = REPO / "maps" / "demo" / "coquimbo.osm.bz2"
+#: Road sources by region name: ``demo`` is central Hangzhou (what serve.sh imports);
+#: ``coquimbo`` is a second real network for tests that need one.
+REGION_SOURCES = {
+    "demo": REPO / "maps" / "demo" / "hangzhou_core.osm.bz2",
+    "coquimbo": REPO / "maps" / "demo" / "coquimbo.osm.bz2",
+}
+DEMO_OSM = REGION_SOURCES["demo"]
+
+
+def compiled_region(region: str) -> Path:
+    """``REGION_SOURCES[region]`` compiled through the import path users use, cached under
+    maps/cache/REGION (recompiled only when the source or speed table changes)."""
+    from responder.routing import ensure_compiled
+
+    return ensure_compiled(REGION_SOURCES[region], REPO / "maps" / "cache" / region)
 
 
 @pytest.fixture(scope="session")
 def demo_network_cache() -> Path:
-    """The demo region compiled through the same import path users use (cached under
-    maps/cache/demo; recompiled only when the source or speed table changes)."""
-    from responder.routing import ensure_compiled
-
-    return ensure_compiled(DEMO_OSM, REPO / "maps" / "cache" / "demo")
+    """The compiled ``demo`` region: central Hangzhou (maps/demo/hangzhou_core.osm.bz2)."""
+    return compiled_region("demo")
 
 
-@pytest.fixture
-def roads_app(app_config: dict[str, Any], demo_network_cache: Path) -> Iterator[Flask]:
-    """Like ``app``, with the demo road network loaded as the service does at start-up.
-    A test package that needs roads overrides ``app`` with it (see tests/dispatch)."""
-    app_config.update(LOAD_ROADS=True, MAPS_DIR=REPO / "maps", REGION="demo")
+def app_with_roads(app_config: dict[str, Any], region: str) -> Iterator[Flask]:
+    """An app (in its context) with ``region``'s compiled roads loaded as at start-up."""
+    compiled_region(region)
+    app_config.update(LOAD_ROADS=True, MAPS_DIR=REPO / "maps", REGION=region)
     app = create_app(app_config)
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def roads_app(app_config: dict[str, Any], demo_network_cache: Path) -> Iterator[Flask]:
+    """Like ``app``, with the demo road network (central Hangzhou) loaded as the service
+    does at start-up.  A test package that needs roads overrides ``app`` with it (see
+    tests/dispatch); one that needs Coquimbo uses :func:`app_with_roads`."""
+    yield from app_with_roads(app_config, "demo")
 
 
 @dataclass

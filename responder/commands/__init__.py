@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from responder.commands import demo, filing, registry, roads, users
+from responder.commands import demo, filing, jurisdictions, registry, roads, users
 
 
 def init_app(app: Flask) -> None:
@@ -13,3 +13,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(registry.registry_cli)
     app.cli.add_command(roads.roads_cli)
     app.cli.add_command(filing.filing_cli)
+    app.cli.add_command(jurisdictions.jurisdictions_cli)
+    app.cli.add_command(jurisdictions.onboard_command)

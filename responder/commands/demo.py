@@ -18,7 +18,7 @@ from responder import demo
 from responder.errors import DomainError
 from responder.models import db
 
-demo_cli = AppGroup("demo", help="Demo data for the Coquimbo – La Serena demo region.")
+demo_cli = AppGroup("demo", help="Demo data for the central Hangzhou demo region.")
 
 
 @demo_cli.command("load")

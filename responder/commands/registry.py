@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from responder.crs import CRS_CODES, DEFAULT_CRS
 from responder.errors import DomainError
 from responder.http.api.sheets import SHEETS, loader_for
 from responder.models import User, db
@@ -37,7 +38,14 @@ def _actor(username: str | None) -> Actor:
     default=None,
     help="Import with this user's role and jurisdiction (default: system, all).",
 )
-def import_command(kind: str, file: Path, username: str | None) -> None:
+@click.option(
+    "--crs",
+    type=click.Choice(list(CRS_CODES)),
+    default=DEFAULT_CRS,
+    show_default=True,
+    help="Datum of the file's lon/lat (gcj02: 高德/腾讯, bd09: 百度); stored as WGS-84.",
+)
+def import_command(kind: str, file: Path, username: str | None, crs: str) -> None:
     """Import every row of a CSV or XLSX FILE as KIND records, or none of them.
 
     Columns are the API field names or their Chinese aliases (see responder/http/api/sheets.py).
@@ -52,6 +60,7 @@ def import_command(kind: str, file: Path, username: str | None) -> None:
             ignored=sheet.ignored(),
             limits=imports.UploadLimits.from_config(current_app.config),
         )
+        table = imports.to_wgs84_table(table, crs)
         begin_write(db.session)
         with click.progressbar(length=len(table.rows), label=f"importing {kind}") as bar:
             report = imports.import_rows(

@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
+from responder.models import db
 from responder.routing import (
     CacheError,
     DownloadError,
@@ -17,6 +19,7 @@ from responder.routing import (
     ensure_compiled,
     read_meta,
 )
+from responder.services import road_overlap
 
 roads_cli = AppGroup("roads", help="Import and inspect road networks.")
 
@@ -32,14 +35,62 @@ def _region(region: str | None) -> str:
     return name
 
 
+def check_overlap(path: Path, *, force: bool) -> None:
+    """Refuse a road file that misses the stored jurisdictions or looks datum-shifted
+    against them (unless ``force``); say what was compared."""
+    overlap = None
+    if "sqlalchemy" in current_app.extensions:  # an app without a database stores nothing
+        try:
+            overlap = road_overlap.check(db.session, road_overlap.road_points(path))
+        except SQLAlchemyError:  # no tables yet (before `db upgrade`): nothing stored
+            db.session.rollback()
+    if overlap is None:
+        click.echo("overlap: no jurisdiction boundaries stored; nothing to compare")
+        return
+    if overlap.problem is None:
+        click.echo(
+            f"overlap: {1 - overlap.outside:.1%} of {overlap.points} sampled road points lie "
+            "inside the stored boundaries"
+        )
+        return
+    if not force:
+        raise click.ClickException(f"{path.name}: {overlap.problem} (--force imports anyway)")
+    click.echo(f"warning: {overlap.problem}; importing anyway (--force)", err=True)
+
+
+def compile_region(path: Path, name: str) -> Path:
+    """Compile ``path`` into MAPS_DIR/cache/NAME with a progress bar; return the cache."""
+    with click.progressbar(length=100, label=f"importing {path.name}") as bar:
+
+        def progress(stage: str, done: float) -> None:
+            bar.label = f"importing {path.name}: {stage}"
+            bar.update(int(done * 100) - bar.pos)
+
+        return ensure_compiled(
+            path,
+            _maps_dir() / "cache" / name,
+            current_app.config.get("SPEED_TABLE"),
+            progress=progress,
+        )
+
+
 @roads_cli.command("import")
 @click.argument(
     "path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option("--region", help="Region name; the cache goes to MAPS_DIR/cache/REGION.")
 @click.option("--place", help="Download this place with osmnx instead (needs internet).")
-def import_command(path: Path | None, region: str | None, place: str | None) -> None:
-    """Compile PATH (.osm, .osm.bz2, .osm.pbf, .graphml) or --place into the cache."""
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Import even if the roads miss the stored jurisdictions or look datum-shifted.",
+)
+def import_command(path: Path | None, region: str | None, place: str | None, force: bool) -> None:
+    """Compile PATH (.osm, .osm.bz2, .osm.pbf, .graphml) or --place into the cache.
+
+    When jurisdictions with boundaries are stored, the roads must overlap them (and not
+    look shifted like GCJ-02 against WGS-84), or the import is refused.
+    """
     if (path is None) == (place is None):
         raise click.UsageError("give either PATH or --place")
     name = _region(region)
@@ -48,18 +99,8 @@ def import_command(path: Path | None, region: str | None, place: str | None) -> 
             click.echo(f"downloading {place!r} with osmnx ...")
             path = download_place(place, _maps_dir() / name / f"{name}.graphml")
         assert path is not None
-        with click.progressbar(length=100, label=f"importing {path.name}") as bar:
-
-            def progress(stage: str, done: float) -> None:
-                bar.label = f"importing {path.name}: {stage}"
-                bar.update(int(done * 100) - bar.pos)
-
-            cache = ensure_compiled(
-                path,
-                _maps_dir() / "cache" / name,
-                current_app.config.get("SPEED_TABLE"),
-                progress=progress,
-            )
+        check_overlap(path, force=force)
+        cache = compile_region(path, name)
     except (DownloadError, UnsupportedSource, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     _echo_meta(read_meta(cache), cache)

@@ -1,4 +1,4 @@
-"""Deterministic demo data for the Coquimbo – La Serena road network (the demo region).
+"""Deterministic demo data for central Hangzhou (浙江省 › 杭州市; the demo region).
 
 ``flask --app wsgi demo load`` calls :func:`load`; :data:`STEPS` is where new demo content
 is hooked in (see :mod:`responder.demo.loader`).  This package sits beside the HTTP layer:

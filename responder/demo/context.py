@@ -52,19 +52,27 @@ class Demo:
             raise RuntimeError("the jurisdiction step must run first")
         return self.region
 
-    def place(self, area: Area) -> tuple[float, float]:
-        """A point a few metres from a road node inside ``area`` (and still inside it)."""
-        node = self.rng.choice(area.roads)
+    def site(self, district: str, street: str | None = None) -> tuple[float, float, str]:
+        """``(lon, lat, street)``: a point up to 25 m from a node of ``street`` (default: a
+        named street drawn by its length) in the demo district ``district``, inside it."""
+        area: Area = self.tree.district(district)
+        if street is None:
+            names = list(area.streets)
+            street = self.rng.choices(names, weights=[len(area.streets[n]) for n in names])[0]
+        nodes = area.streets.get(street)
+        if not nodes:
+            raise ValueError(f"no street {street!r} in {area.node.name} {district}")
+        node = self.rng.choice(nodes)
         for _ in range(5):
-            point = near(node, self.rng)
+            point = near(node, self.rng, max_m=25.0)
             if area.shape.contains(Point(point)):
-                return point
-        return node
+                return point[0], point[1], street
+        return node[0], node[1], street
 
-    def township(self, county_code: str) -> Area:
-        """A township of a county, more likely the more roads it has."""
-        towns = self.tree.county(county_code).townships
-        return self.rng.choices(towns, weights=[len(t.roads) for t in towns])[0]
+    def address(self, district: str, street: str) -> str:
+        """A street address: 杭州市 + district + the real street + a house number."""
+        name = self.tree.district(district).node.name
+        return f"{self.tree.city.name}{name}{street}{self.rng.randint(1, 600)}号"
 
     def at(self) -> datetime:
         """The load date at 09:00 UTC: the reference time for dates the demo sets."""

@@ -1,8 +1,10 @@
-"""Demo enterprises (生产经营单位) across the high-risk industries, and major hazard sources.
+"""Demo enterprises (生产经营单位) of an urban district, and their major hazard sources.
 
-Industries cluster where they would in a real coastal city: chemicals in the industrial park
-(新城区) and the port (港区), mines in the hills of 南岭县 and 东山区, crowded places in the
-old town and along the bay.  Credit codes are valid GB 32100 codes made from the county code.
+What a city office in central Hangzhou files plans for: petrol and gas stations, LPG and
+chemical storage, construction sites (incl. metro works), shopping malls, hotels and scenic
+spots (crowded places), the metro operator, elevator and other industry-and-trade firms, in
+拱墅区, 西湖区 and 上城区, each on a real street.  Names are made up (``杭城`` + a brand);
+credit codes are valid GB 32100 codes marked demo: 91 + district code + ``DEM`` + 6.
 """
 
 from __future__ import annotations
@@ -11,66 +13,60 @@ from typing import Any
 
 from responder.demo import people
 from responder.demo.context import Demo
+from responder.demo.region import DISTRICTS
 from responder.models import Enterprise
 from responder.services import credit_codes, registry
 from responder.services.actors import SYSTEM
 from responder.services.resources import ENTERPRISES, HAZARD_SOURCES
 
-COUNTIES = ("380202", "380203", "380204", "380205", "380206", "380221")
-#: industry: (how many, county weights in COUNTIES order, name endings)
+#: The marker in every demo credit code (characters 9–11, the organisation code's start).
+DEMO_MARK = "DEM"
+#: industry: (how many, weights for DISTRICTS (拱墅, 西湖, 上城), name endings)
 INDUSTRY_PLAN: dict[str, tuple[int, tuple[float, ...], tuple[str, ...]]] = {
-    "hazchem_production": (
-        32,
-        (0, 1, 1, 6, 4, 2),
-        ("化工", "石化", "精细化工", "氯碱化工", "新材料", "化学"),
+    "hazchem_operation": (
+        48,
+        (3, 2, 2),
+        ("加油站", "加气站", "液化气供应站", "化工贸易", "石油销售", "燃气经营"),
     ),
-    "hazchem_storage": (20, (0, 1, 0, 3, 6, 1), ("石化仓储", "危险品仓储", "油库", "液化气储运")),
-    "hazchem_operation": (36, (3, 2, 2, 3, 3, 2), ("加油站", "化工贸易", "燃气经营", "石油销售")),
-    "hazchem_use": (28, (1, 2, 1, 5, 3, 2), ("电镀", "制药", "印染", "表面处理", "涂装")),
-    "hazchem_transport": (14, (0, 1, 0, 3, 4, 1), ("危险品运输", "危货物流")),
-    "non_coal_mine": (18, (0, 3, 0, 0, 0, 6), ("铜矿", "采石场", "铁矿", "金矿", "矿业")),
-    "coal_mine": (4, (0, 1, 0, 0, 0, 3), ("煤矿",)),
-    "fireworks": (8, (0, 2, 1, 1, 0, 3), ("烟花爆竹批发", "烟花爆竹")),
-    "civil_explosives": (4, (0, 1, 0, 1, 0, 2), ("民爆器材", "爆破工程")),
-    "construction": (40, (1, 1, 1, 1, 1, 1), ("建设工程", "建筑工程", "建工", "路桥工程")),
-    "metal_smelting": (14, (0, 1, 0, 3, 2, 3), ("冶炼", "铸造", "钢铁", "铜业")),
-    "oil_gas_pipeline": (6, (0, 1, 0, 2, 2, 2), ("燃气管网", "输油管道", "天然气")),
+    "hazchem_storage": (14, (3, 1, 2), ("液化气储配站", "危险品仓储", "油库", "化学品仓储")),
+    "hazchem_use": (16, (2, 3, 1), ("医药研发", "生物试剂", "电镀", "印刷", "检测技术")),
+    "hazchem_production": (6, (2, 1, 1), ("精细化工", "工业气体", "涂料")),
+    "hazchem_transport": (8, (3, 1, 2), ("危险品运输", "危货物流")),
+    "civil_explosives": (2, (1, 1, 0), ("爆破工程",)),
+    "construction": (
+        50,
+        (3, 3, 3),
+        ("建设工程", "建筑工程", "建工", "地铁工程", "市政工程", "幕墙工程"),
+    ),
+    "oil_gas_pipeline": (4, (1, 1, 1), ("燃气管网", "天然气")),
     "crowded_place": (
-        42,
-        (4, 1, 4, 2, 2, 1),
-        ("购物中心", "大酒店", "宾馆", "商场", "影城", "滨海公园景区", "体育馆"),
+        92,
+        (3, 3, 2),
+        ("购物中心", "大酒店", "宾馆", "商场", "影城", "运河街区景区", "湿地景区", "体育馆"),
     ),
     "industry_trade": (
-        66,
-        (2, 2, 2, 3, 2, 2),
-        ("机械制造", "食品", "纺织", "木业", "家具", "粉末冶金", "塑料制品", "水产冷冻"),
+        100,
+        (3, 3, 3),
+        ("电梯工程", "电梯维保", "机械制造", "食品", "服装", "印务", "物流仓储", "家具", "电子"),
     ),
 }
+#: Enterprises every city has exactly one of (industry, name, district, street).
+LANDMARKS: tuple[tuple[str, str, str, str], ...] = (
+    ("crowded_place", "杭城轨道交通运营有限公司", "330105", "香积寺路"),
+    ("crowded_place", "杭城运河游船旅游有限公司", "330105", "丽水路"),
+    ("crowded_place", "杭城西湖游船有限公司", "330106", "栖霞岭路"),
+    ("hazchem_storage", "杭城石化储运有限公司城北油库", "330105", "石祥路"),
+    ("oil_gas_pipeline", "杭城燃气集团有限公司", "330102", "新塘路"),
+)
 # fmt: off
 BRANDS = (
-    "华泰", "宏达", "恒信", "海晟", "鑫源", "中孚", "金港", "蓝海", "瑞丰", "永安", "东方",
+    "华泰", "宏达", "恒信", "钱晟", "鑫源", "中孚", "金运", "湖光", "瑞丰", "永安", "东方",
     "盛达", "天元", "博远", "嘉禾", "信诚", "联合", "新亚", "汇通", "凯瑞", "正源", "广厦",
-    "明阳", "腾飞", "润泽", "万顺", "隆基", "安泰", "德丰", "远航", "银河", "华美", "富海",
-    "长城", "振华", "合力", "星辰", "海湾", "南岭", "东山",
+    "明阳", "腾飞", "润泽", "万顺", "隆基", "安泰", "德丰", "远航", "银河", "华美", "富春",
+    "长城", "振华", "合力", "星辰", "运河", "湖墅", "武林",
 )
 # fmt: on
 FORMS = ("有限公司", "有限公司", "股份有限公司", "有限责任公司")
-ROADS = (
-    "海滨路",
-    "港湾大道",
-    "人民路",
-    "解放路",
-    "工业大道",
-    "兴港路",
-    "南岭路",
-    "东山大道",
-    "滨江路",
-    "灯塔路",
-    "新华路",
-    "化工二路",
-    "矿山路",
-    "渔港路",
-)
 #: Which industries hold major hazard sources: industry -> (named units, substances).
 HAZARD_PROFILES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, float, float], ...]]] = {
     "hazchem_production": (
@@ -88,10 +84,9 @@ HAZARD_PROFILES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, float, float]
     "hazchem_storage": (
         ("储罐区", "成品油罐区", "液化石油气球罐区"),
         (
-            ("汽油", 200, 20000),
-            ("柴油", 500, 30000),
-            ("液化石油气", 50, 2000),
-            ("原油", 1000, 50000),
+            ("汽油", 200, 5000),
+            ("柴油", 200, 8000),
+            ("液化石油气", 50, 500),
         ),
     ),
     "hazchem_use": (
@@ -99,19 +94,20 @@ HAZARD_PROFILES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, float, float]
         (("氰化钠", 1, 20), ("硫酸", 20, 300), ("盐酸", 10, 200), ("液氨", 5, 40)),
     ),
     "hazchem_operation": (("液化气储配站", "储罐区"), (("液化石油气", 20, 300), ("汽油", 50, 500))),
-    "metal_smelting": (("煤气柜区", "熔炼车间"), (("煤气", 5, 40), ("氧气", 50, 500))),
-    "oil_gas_pipeline": (("门站", "分输站"), (("天然气", 5, 60),)),
-    "fireworks": (("成品仓库",), (("烟花爆竹成品", 5, 100),)),
+    "oil_gas_pipeline": (("门站", "调压站"), (("天然气", 5, 60),)),
     "civil_explosives": (("炸药库",), (("硝酸铵类炸药", 5, 50),)),
-    "non_coal_mine": (("炸药库",), (("乳化炸药", 1, 10),)),
 }
-HAZARD_SOURCE_TARGET = 80
+HAZARD_SOURCE_TARGET = 40
 
 
-def _credit_code(demo: Demo, county: str) -> str:
-    """91 (enterprise, company) + the county code + a 9-character organisation code."""
-    org = "".join(demo.rng.choice(credit_codes.ALPHABET) for _ in range(9))
-    return credit_codes.make(f"91{county}{org}")
+def _credit_code(demo: Demo, district: str, taken: set[str]) -> str:
+    """91 (enterprise, company) + the district code + ``DEM`` + 6 characters + check."""
+    while True:
+        org = DEMO_MARK + "".join(demo.rng.choice(credit_codes.ALPHABET) for _ in range(6))
+        code = credit_codes.make(f"91{district}{org}")
+        if code not in taken:
+            taken.add(code)
+            return code
 
 
 def _name(demo: Demo, industry: str, endings: tuple[str, ...], taken: set[str]) -> str:
@@ -119,45 +115,45 @@ def _name(demo: Demo, industry: str, endings: tuple[str, ...], taken: set[str]) 
         ending = demo.rng.choice(endings)
         brand = demo.rng.choice(BRANDS)
         form = "" if industry == "crowded_place" else demo.rng.choice(FORMS)
-        name = f"滨海{brand}{ending}{form}"
+        name = f"杭城{brand}{ending}{form}"
         if name not in taken:
             taken.add(name)
             return name
 
 
 def _enterprise_values(
-    demo: Demo, industry: str, weights: tuple[float, ...], endings: tuple[str, ...], taken: set[str]
+    demo: Demo, industry: str, name: str, district: str, street: str | None, taken: set[str]
 ) -> dict[str, Any]:
-    county = demo.rng.choices(COUNTIES, weights=weights)[0]
-    town = demo.township(county)
-    lon, lat = demo.place(town)
-    code = _credit_code(demo, county)
-    while code in taken:
-        code = _credit_code(demo, county)
-    taken.add(code)
-    road = demo.rng.choice(ROADS)
+    lon, lat, street = demo.site(district, street)
     return {
-        "name": _name(demo, industry, endings, taken),
-        "credit_code": code,
+        "name": name,
+        "credit_code": _credit_code(demo, district, taken),
         "industry": industry,
         "scale": "above" if demo.rng.random() < 0.4 else "below",
         "lon": lon,
         "lat": lat,
-        "address": f"{demo.tree.county(county).node.name}{town.node.name}"
-        f"{road}{demo.rng.randint(1, 999)}号",
+        "address": demo.address(district, street),
         "contact": people.contact(demo.rng),
         "verified_at": demo.verified_at(),
     }
 
 
+def _create(demo: Demo, data: dict[str, Any]) -> None:
+    demo.enterprises.append(registry.create(demo.session, SYSTEM, ENTERPRISES, data))
+    demo.counts["enterprises"] += 1
+
+
 def load_enterprises(demo: Demo) -> None:
-    """About 330 enterprises: every high-risk industry, crowded places, industry-and-trade."""
+    """About 345 enterprises of the three central districts, each on a real street."""
     taken: set[str] = set()
+    for industry, name, district, street in LANDMARKS:
+        taken.add(name)
+        _create(demo, _enterprise_values(demo, industry, name, district, street, taken))
     for industry, (count, weights, endings) in INDUSTRY_PLAN.items():
         for _ in range(count):
-            data = _enterprise_values(demo, industry, weights, endings, taken)
-            demo.enterprises.append(registry.create(demo.session, SYSTEM, ENTERPRISES, data))
-            demo.counts["enterprises"] += 1
+            district = demo.rng.choices(DISTRICTS, weights=weights)[0]
+            name = _name(demo, industry, endings, taken)
+            _create(demo, _enterprise_values(demo, industry, name, district, None, taken))
 
 
 def _hazard_values(demo: Demo, enterprise: Enterprise) -> dict[str, Any]:
@@ -178,11 +174,11 @@ def _hazard_values(demo: Demo, enterprise: Enterprise) -> dict[str, Any]:
 
 
 def load_hazard_sources(demo: Demo) -> None:
-    """About eighty major hazard sources (grades 1–4) in the industries that hold them; a
-    few plants have two."""
+    """About forty major hazard sources (grades 1–4): LPG stations, oil and chemical
+    stores, gas stations of the network; a few sites have two."""
     holders = [e for e in demo.enterprises if e.industry in HAZARD_PROFILES]
-    chosen = demo.rng.sample(holders, k=min(len(holders), HAZARD_SOURCE_TARGET - 8))
-    chosen += demo.rng.sample(chosen, k=8)  # a second source at some plants
+    chosen = demo.rng.sample(holders, k=min(len(holders), HAZARD_SOURCE_TARGET - 4))
+    chosen += demo.rng.sample(chosen, k=4)  # a second source at some sites
     for enterprise in chosen:
         registry.create(demo.session, SYSTEM, HAZARD_SOURCES, _hazard_values(demo, enterprise))
         demo.counts["hazard_sources"] += 1

@@ -33,7 +33,7 @@ Step = Callable[[Demo], None]
 
 def _load_region(demo: Demo) -> None:
     demo.region = region.build(demo.session, demo.roads)
-    demo.counts["jurisdictions"] = 2 + len(demo.region.counties) + len(demo.region.townships)
+    demo.counts["jurisdictions"] = 2 + len(demo.region.counties)
 
 
 STEPS: list[tuple[str, Step]] = [

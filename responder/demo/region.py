@@ -1,153 +1,93 @@
-"""The demo jurisdiction tree: a fictional province › city › six districts › townships.
+"""The demo jurisdiction tree: 浙江省 › 杭州市 › its 13 districts and counties, real boundaries.
 
-Boundaries are Voronoi cells around clusters of road nodes, clipped to a frame around the
-demo roads: dense road networks (the two city centres) end up in small urban districts, the
-sparse south in a large rural county, like real administrative maps.  Each county starts
-its clustering from an anchor point in the part of Coquimbo – La Serena it stands for, so
-its name fits its place (港区 holds the port of Coquimbo, 南岭县 the rural south).
+The tree is imported from the bundled ``maps/demo/hangzhou_jurisdictions.geojson`` (DataV/
+Amap boundaries via ``geotool-cn``, WGS-84; see maps/README.md) through the same import
+service an office uses for its own boundaries.  No township is added: there is no
+official township boundary to draw, and none is invented.  The demo records are placed on
+the named streets of the three districts the bundled roads cover: 拱墅区, 西湖区, 上城区.
 """
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
-import numpy as np
-import shapely
-from numpy.typing import NDArray
-from shapely.geometry import MultiPoint, box, mapping
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
 from responder.demo.roads import RoadNodes
 from responder.models import Jurisdiction
-from responder.services import jurisdictions
+from responder.services import jurisdiction_import
 from responder.services.actors import SYSTEM
 
-PROVINCE = ("380000", "滨海省")
-CITY = ("380200", "滨海市")
-#: code, name, anchor (lon, lat), townships (code suffix, name) from north to south.
-COUNTIES: list[tuple[str, str, tuple[float, float], list[tuple[str, str]]]] = [
-    ("380202", "北城区", (-71.245, -29.890), [("001", "灯塔街道"), ("002", "古城街道"),
-                                               ("003", "河口街道")]),
-    ("380203", "东山区", (-71.215, -29.925), [("001", "东山街道"), ("101", "果园镇")]),
-    ("380204", "海湾区", (-71.280, -29.950), [("001", "海滨街道"), ("002", "湾畔街道"),
-                                               ("003", "沙滩街道"), ("101", "渔村镇")]),
-    ("380206", "港区", (-71.340, -29.960), [("001", "港口街道"), ("002", "半岛街道")]),
-    ("380205", "新城区", (-71.310, -30.000), [("001", "新城街道"), ("002", "工业园街道"),
-                                               ("101", "高铁镇")]),
-    ("380221", "南岭县", (-71.270, -30.045), [("101", "南岭镇"), ("102", "铜矿镇"),
-                                               ("201", "山泉乡")]),
-]  # fmt: skip
-MARGIN_DEG = 0.01
-KMEANS_ROUNDS = 15
+#: The bundled boundaries of the demo tree.
+DEMO_BOUNDARIES = (
+    Path(__file__).resolve().parents[2] / "maps" / "demo" / "hangzhou_jurisdictions.geojson"
+)
+PROVINCE = ("330000", "浙江省")
+CITY = ("330100", "杭州市")
+GONGSHU, XIHU, SHANGCHENG = "330105", "330106", "330102"
+#: The districts the demo registry is placed in (the bundled roads cover them).
+DISTRICTS = (GONGSHU, XIHU, SHANGCHENG)
+#: Streets not to put a site on: elevated roads, tunnels, expressways, ramps, platforms.
+NOT_A_SITE = re.compile(r"高架|隧道|高速|快速路|立交|平台|专用|辅路|[A-Za-z]")
+MIN_STREET_NODES = 4
 
 
 @dataclass
 class Area:
-    """One demo jurisdiction with its geometry and the road nodes inside it."""
+    """One demo district: its node, boundary and the named streets (with nodes) inside."""
 
     node: Jurisdiction
     shape: BaseGeometry
-    roads: list[tuple[float, float]] = field(default_factory=list)
-    townships: list[Area] = field(default_factory=list)
+    streets: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+
+    @property
+    def node_count(self) -> int:
+        return sum(len(nodes) for nodes in self.streets.values())
 
 
 @dataclass
 class Region:
-    """The loaded tree: ``counties`` keyed by code, the city and province nodes."""
+    """The loaded tree: the province, the city and every county-level node by code;
+    ``districts`` are the ones with demo streets."""
 
     province: Jurisdiction
     city: Jurisdiction
-    counties: dict[str, Area]
+    counties: dict[str, Jurisdiction]
+    districts: dict[str, Area]
 
-    def county(self, code: str) -> Area:
+    def district(self, code: str) -> Area:
+        return self.districts[code]
+
+    def county(self, code: str) -> Jurisdiction:
         return self.counties[code]
 
-    @property
-    def townships(self) -> list[Area]:
-        return [t for county in self.counties.values() for t in county.townships]
 
-
-def _metres(points: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Lon/lat to a local plane in metres, so clusters are round on the ground."""
-    return points * np.array([math.cos(math.radians(30.0)), 1.0]) * 111_320.0
-
-
-def _cluster_centres(points: NDArray[np.float64], seeds: NDArray[np.float64]) -> NDArray[Any]:
-    """k-means (Lloyd) from fixed seeds; returns the centres in lon/lat.  Deterministic."""
-    xy, centres = _metres(points), _metres(seeds)
-    for _ in range(KMEANS_ROUNDS):
-        nearest = ((xy[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
-        for k in range(len(centres)):
-            members = xy[nearest == k]
-            if len(members):
-                centres[k] = members.mean(axis=0)
-    return centres / _metres(np.ones((1, 2)))
-
-
-def voronoi_cells(frame: BaseGeometry, centres: NDArray[np.float64]) -> list[BaseGeometry]:
-    """The Voronoi cell of each centre (in order), clipped to ``frame``: they tile it."""
-    cells = shapely.voronoi_polygons(
-        MultiPoint([tuple(c) for c in centres]), extend_to=frame, ordered=True
-    )
-    return [shapely.set_precision(cell.intersection(frame), 1e-7) for cell in cells.geoms]
-
-
-def _township_seeds(points: NDArray[np.float64], count: int) -> NDArray[np.float64]:
-    """Starting seeds: nodes at evenly spaced latitude quantiles, north to south."""
-    order = np.argsort(-points[:, 1], kind="stable")
-    return points[order[[(2 * i + 1) * len(order) // (2 * count) for i in range(count)]]]
-
-
-def _create(
-    session: Session,
-    code: str,
-    name: str,
-    level: str,
-    geometry: BaseGeometry,
-    parent: Jurisdiction | None,
-) -> Jurisdiction:
-    data: dict[str, Any] = {
-        "code": code,
-        "name": name,
-        "level": level,
-        "boundary": mapping(geometry),
+def _site_streets(roads: RoadNodes, shape: BaseGeometry) -> dict[str, list[tuple[float, float]]]:
+    return {
+        name: nodes
+        for name, nodes in roads.streets_inside(shape).items()
+        if len(nodes) >= MIN_STREET_NODES and not NOT_A_SITE.search(name)
     }
-    if parent is not None:
-        data["parent_id"] = parent.id
-    return jurisdictions.create(session, SYSTEM, data)
-
-
-def frame_of(roads: RoadNodes) -> BaseGeometry:
-    """The city's rectangle: the roads' bounding box plus a margin."""
-    b = roads.bounds
-    return box(
-        b.min_lon - MARGIN_DEG,
-        b.min_lat - MARGIN_DEG,
-        b.max_lon + MARGIN_DEG,
-        b.max_lat + MARGIN_DEG,
-    )
 
 
 def build(session: Session, roads: RoadNodes) -> Region:
-    """Create the tree through the jurisdiction service (validated and audited)."""
-    frame = frame_of(roads)
-    province = _create(session, *PROVINCE, "province", frame.buffer(0.05, join_style="mitre"), None)
-    city = _create(session, *CITY, "city", frame, province)
-    points = np.asarray(roads.points)
-    anchors = np.array([anchor for _code, _name, anchor, _towns in COUNTIES])
-    counties: dict[str, Area] = {}
-    for (code, name, _anchor, towns), cell in zip(
-        COUNTIES, voronoi_cells(frame, _cluster_centres(points, anchors)), strict=True
-    ):
-        nodes = roads.inside(cell)
-        county = Area(_create(session, code, name, "county", cell, city), cell, nodes)
-        inner = np.asarray(nodes)
-        centres = _cluster_centres(inner, _township_seeds(inner, len(towns)))
-        for (suffix, town_name), strip in zip(towns, voronoi_cells(cell, centres), strict=True):
-            town = _create(session, code + suffix, town_name, "township", strip, county.node)
-            county.townships.append(Area(town, strip, roads.inside(strip)))
-        counties[code] = county
-    return Region(province, city, counties)
+    """Import the tree through the jurisdiction import service (validated and audited)."""
+    features = jurisdiction_import.read_features(DEMO_BOUNDARIES)
+    jurisdiction_import.import_features(session, SYSTEM, features)
+    session.flush()
+    nodes = {
+        node.code: node
+        for node in session.query(Jurisdiction).filter(
+            Jurisdiction.code.in_([f.code for f in features])
+        )
+    }
+    shapes = {f.code: f.boundary for f in features if f.boundary is not None}
+    counties = {code: node for code, node in nodes.items() if node.level == "county"}
+    districts = {
+        code: Area(nodes[code], shapes[code], _site_streets(roads, shapes[code]))
+        for code in DISTRICTS
+    }
+    return Region(nodes[PROVINCE[0]], nodes[CITY[0]], counties, districts)

@@ -10,111 +10,127 @@ from responder.services import registry
 from responder.services.actors import SYSTEM
 from responder.services.resources import BASES, EXPERTS, TEAMS
 
-# key: (name, level, specialties, county code, notes)
-BASES_DATA: dict[str, tuple[str, str, list[str], str, str]] = {
+# key: (name, level, specialties, district code, street, notes)
+BASES_DATA: dict[str, tuple[str, str, list[str], str, str, str]] = {
     "hazchem": (
-        "国家危险化学品应急救援滨海基地",
+        "国家危险化学品应急救援杭州基地",
         "national",
         ["hazchem", "fire"],
-        "380205",
-        "依托化工园区建设，承担区域危化品事故应急救援与培训演练。",
+        "330105",
+        "石祥路",
+        "城北老工业区旧址改建，承担区域危化品事故应急救援与培训演练。",
     ),
-    "water": (
-        "滨海市水上应急救援基地",
+    "canal": (
+        "杭州市京杭大运河水上应急救援基地",
+        "municipal",
+        ["water", "oil_spill"],
+        "330105",
+        "丽水路",
+        "运河沿岸码头泊位 2 个，冲锋舟、橡皮艇常备，24 小时值守。",
+    ),
+    "west_lake": (
+        "西湖水域应急救援站",
         "municipal",
         ["water"],
-        "380204",
-        "码头泊位 2 个，冲锋舟、橡皮艇常备，24 小时值守。",
-    ),
-    "oil_spill": (
-        "滨海港海上溢油应急处置基地",
-        "national",
-        ["oil_spill", "water"],
-        "380206",
-        "国家船舶溢油应急设备库配套基地。",
+        "330106",
+        "栖霞岭路",
+        "负责西湖及周边水域游船、落水救援，汛期加强值守。",
     ),
     "land_search": (
-        "滨海省陆地搜寻与救护基地",
+        "浙江省陆地搜寻与救护杭州基地",
         "provincial",
         ["land_search", "medical"],
-        "380203",
-        "山地、建筑倒塌搜救训练场，搜救犬训练中心。",
+        "330106",
+        "紫金港路",
+        "建筑倒塌搜救训练场，搜救犬训练中心。",
     ),
     "mine": (
-        "滨海省矿山应急救援南岭基地",
+        "浙江省矿山应急救援杭州基地",
         "provincial",
         ["mine", "medical"],
-        "380221",
-        "承担南岭矿区及尾矿库事故救援，配备模拟巷道训练设施。",
+        "330106",
+        "古墩路",
+        "承担杭州西部非煤矿山及地铁隧道事故救援，配备模拟巷道训练设施。",
     ),
     "city": (
-        "滨海市综合应急救援基地",
+        "杭州市综合应急救援基地",
         "municipal",
         ["fire", "construction", "special_equipment"],
-        "380202",
+        "330105",
+        "湖州街",
         "市级综合性救援力量驻地，战勤保障中心。",
     ),
+    "metro": (
+        "杭州地铁城北应急抢险基地",
+        "enterprise",
+        ["construction", "special_equipment"],
+        "330105",
+        "香积寺路",
+        "地铁运营公司抢险力量驻地，承担隧道、车站及电扶梯事故先期处置。",
+    ),
     "energy": (
-        "滨海市能源保障应急基地",
+        "杭州市能源保障应急基地",
         "municipal",
         ["gas_pipeline", "power"],
-        "380203",
+        "330102",
+        "新塘路",
         "燃气、电力抢修力量联合驻训。",
     ),
 }
 
-#: name|specialties|level|kind|headcount|base key or county code|status
+#: name|specialties|level|kind|headcount|base key, or district code/street|status
 TEAMS_TABLE = """
-国家危险化学品应急救援滨海队|hazchem fire|national|professional|120|hazchem|available
-滨海市危化品应急救援支队|hazchem|municipal|professional|60|hazchem|available
-滨海石化企业专职消防队|hazchem fire|enterprise|professional|45|380205|available
-港区危化品应急处置队|hazchem|county|quasi_professional|25|380206|available
-南岭县危化品应急救援队|hazchem|county|part_time|18|380221|unavailable
-滨海省矿山救护大队|mine medical|provincial|professional|90|mine|available
-南岭县矿山救护中队|mine|county|professional|35|mine|available
-铜矿镇非煤矿山救护队|mine|enterprise|quasi_professional|22|380221|available
-滨海尾矿库应急抢险队|mine construction|enterprise|part_time|30|380221|available
-东山区矿山应急救援兼职队|mine|county|part_time|16|380203|available
-滨海市消防救援支队特勤大队|fire hazchem|municipal|professional|80|city|available
-北城区消防救援站|fire|county|professional|32|380202|available
-海湾区消防救援站|fire|county|professional|30|380204|available
-新城区工业园消防救援站|fire hazchem|county|professional|36|380205|available
-港区消防救援站|fire|county|professional|28|380206|available
-南岭县专职消防队|fire|county|quasi_professional|20|380221|available
-东山区志愿消防队|fire|county|volunteer|24|380203|available
-滨海市水上应急救援队|water|municipal|professional|48|water|available
-海湾区蓝天救援队|water land_search|county|volunteer|40|380204|available
-港区渔港水上救助队|water|county|quasi_professional|26|380206|available
-河口街道水域救援志愿队|water|county|volunteer|15|380202|unavailable
-滨海省陆地搜寻与救护队|land_search medical|provincial|professional|70|land_search|available
-滨海市山地搜救队|land_search|municipal|quasi_professional|35|land_search|available
-北城区应急志愿者搜救队|land_search|county|volunteer|50|380202|available
-新城区社会应急力量搜救队|land_search|county|contracted|28|380205|available
-滨海港海上溢油应急处置队|oil_spill|national|professional|55|oil_spill|available
-滨海市海上溢油清污队|oil_spill water|municipal|contracted|30|oil_spill|available
-港区石油码头溢油应急队|oil_spill|enterprise|quasi_professional|20|380206|available
-海湾区渔政溢油应急队|oil_spill|county|part_time|14|380204|available
-滨海燃气集团应急抢修队|gas_pipeline|enterprise|professional|40|energy|available
-中油滨海输油管道抢修队|gas_pipeline hazchem|enterprise|professional|36|380205|available
-北城区燃气应急抢险队|gas_pipeline|county|quasi_professional|18|380202|available
-南岭县天然气管道巡护抢修队|gas_pipeline|enterprise|part_time|12|380221|unavailable
-国网滨海供电公司电力应急抢修队|power|municipal|professional|60|energy|available
-北城区供电抢修班|power|county|professional|24|380202|available
-港区供电抢修班|power|county|professional|20|380206|available
-南岭县电力应急抢修队|power|county|quasi_professional|18|380221|available
-滨海市特种设备应急处置队|special_equipment|municipal|professional|26|city|available
-滨海电梯应急救援联动队|special_equipment|municipal|contracted|30|380204|available
-港区起重机械抢修队|special_equipment construction|enterprise|quasi_professional|16|380206|available
-新城区特种设备应急救援队|special_equipment|county|part_time|12|380205|unavailable
-滨海市建筑工程抢险队|construction|municipal|contracted|60|city|available
-滨海建工集团应急抢险队|construction|enterprise|quasi_professional|45|380205|available
-东山区工程抢险队|construction land_search|county|part_time|30|380203|available
-海湾区市政工程抢险队|construction|county|contracted|35|380204|available
-滨海市急救中心|medical|municipal|professional|85|380202|available
-滨海市第一人民医院紧急医学救援队|medical|municipal|professional|40|380204|available
-新城区卫生应急队|medical|county|quasi_professional|22|380205|available
-港区医疗救护队|medical|county|professional|26|380206|available
-南岭县人民医院医疗救护队|medical mine|county|part_time|18|380221|available
+国家危险化学品应急救援杭州队|hazchem fire|national|professional|120|hazchem|available
+杭州市危化品应急救援支队|hazchem|municipal|professional|60|hazchem|available
+拱墅区半山危化品应急处置队|hazchem|county|quasi_professional|25|330105/沈半路|available
+上城区危化品应急救援队|hazchem|county|part_time|18|330102/笕丁路|unavailable
+杭城油库企业专职消防队|hazchem fire|enterprise|professional|30|330105/石祥路|available
+浙江省矿山救护杭州中队|mine medical|provincial|professional|60|mine|available
+杭州市非煤矿山救护队|mine|municipal|contracted|30|mine|available
+西湖区地下工程与隧道救援队|mine construction|county|quasi_professional|22|330106/文一西路|available
+杭州市消防救援支队特勤大队|fire hazchem|municipal|professional|80|city|available
+拱墅区小河消防救援站|fire|county|professional|32|330105/小河路|available
+拱墅区和睦消防救援站|fire|county|professional|30|330105/和睦路|available
+拱墅区东新消防救援站|fire|county|professional|30|330105/东新路|available
+拱墅区朝晖消防救援站|fire|county|professional|28|330105/朝晖路|available
+西湖区文三消防救援站|fire|county|professional|30|330106/文三路|available
+西湖区古荡消防救援站|fire|county|professional|28|330106/古翠路|available
+西湖区三墩专职消防队|fire|county|quasi_professional|20|330106/三墩街|available
+上城区凯旋消防救援站|fire|county|professional|30|330102/凯旋路|available
+上城区笕桥消防救援站|fire|county|professional|28|330102/机场路|available
+上城区九堡社区志愿消防队|fire|county|volunteer|24|330102/大农港路|available
+杭州市京杭运河水上救援队|water|municipal|professional|48|canal|available
+西湖水域救援队|water|municipal|professional|36|west_lake|available
+拱墅区运河蓝天救援队|water land_search|county|volunteer|40|330105/湖墅南路|available
+上城区运河东路水上救助队|water|county|quasi_professional|20|330102/运河东路|available
+西湖景区游船安全救援队|water|enterprise|part_time|15|330106/环城西路|unavailable
+浙江省陆地搜寻与救护队|land_search medical|provincial|professional|70|land_search|available
+杭州市城市搜救队|land_search|municipal|quasi_professional|35|land_search|available
+拱墅区应急志愿者搜救队|land_search|county|volunteer|50|330105/上塘路|available
+西湖区社会应急力量搜救队|land_search|county|contracted|28|330106/天目山路|available
+京杭运河内河溢油应急处置队|oil_spill water|municipal|professional|30|canal|available
+杭州港航溢油清污队|oil_spill|municipal|contracted|20|canal|available
+运河油品码头溢油应急队|oil_spill|enterprise|quasi_professional|16|330105/丽水路|available
+杭城燃气集团应急抢修队|gas_pipeline|enterprise|professional|40|energy|available
+拱墅区燃气应急抢险队|gas_pipeline|county|quasi_professional|18|330105/大关路|available
+西湖区燃气管网抢修队|gas_pipeline|enterprise|professional|24|330106/西溪路|available
+上城区天然气管道巡护抢修队|gas_pipeline|enterprise|part_time|12|330102/天城路|unavailable
+杭城供电公司电力应急抢修队|power|municipal|professional|60|energy|available
+拱墅区供电抢修班|power|county|professional|24|330105/莫干山路|available
+西湖区供电抢修班|power|county|professional|20|330106/文二西路|available
+上城区电力应急抢修队|power|county|quasi_professional|18|330102/艮山西路|available
+杭州市特种设备应急处置队|special_equipment|municipal|professional|26|city|available
+杭州电梯应急救援联动队|special_equipment|municipal|contracted|30|330106/文一路|available
+拱墅区电梯维保应急队|special_equipment|enterprise|quasi_professional|16|330105/登云路|available
+上城区特种设备应急救援队|special_equipment|county|part_time|12|330102/景昙路|unavailable
+杭州市建筑工程抢险队|construction|municipal|contracted|60|city|available
+杭城建工集团应急抢险队|construction|enterprise|quasi_professional|45|330102/钱潮路|available
+杭州地铁运营抢险队|construction special_equipment|enterprise|professional|40|metro|available
+拱墅区市政工程抢险队|construction|county|contracted|35|330105/长浜路|available
+杭州市急救中心|medical|municipal|professional|85|330105/体育场路|available
+杭州市城北人民医院紧急医学救援队|medical|municipal|professional|40|330105/湖墅北路|available
+西溪人民医院紧急医学救援队|medical|county|professional|26|330106/西溪路|available
+上城区卫生应急队|medical|county|quasi_professional|22|330102/新风路|available
 """
 
 
@@ -176,46 +192,45 @@ EQUIPMENT: dict[str, list[str]] = {
     ],
 }
 
-# (specialties, title, organization, county code or "" for the city)
+# (specialties, title, organization, district code or "" for the city)
 EXPERTS_DATA: list[tuple[list[str], str, str, str]] = [
-    (["hazchem"], "教授级高级工程师", "滨海石化集团安全环保部", ""),
-    (["hazchem"], "高级工程师", "滨海化工园区管委会", "380205"),
-    (["hazchem", "fire"], "教授", "滨海理工大学化学工程学院", ""),
-    (["hazchem"], "高级工程师", "滨海市安全生产科学研究院", ""),
-    (["hazchem", "gas_pipeline"], "高级工程师", "中油滨海输油分公司", "380205"),
-    (["mine"], "教授级高级工程师", "滨海省矿山救护总队", ""),
-    (["mine"], "高级工程师", "南岭铜业集团", "380221"),
-    (["mine", "construction"], "研究员", "滨海省地质矿产勘查院", ""),
-    (["mine"], "高级工程师", "南岭县应急管理局", "380221"),
-    (["fire"], "高级工程师", "滨海市消防救援支队", ""),
-    (["fire"], "工程师", "港区消防救援大队", "380206"),
-    (["water"], "高级船长", "滨海海事局", "380206"),
-    (["water", "oil_spill"], "高级工程师", "滨海港集团", "380206"),
-    (["oil_spill"], "研究员", "滨海海洋环境监测中心", ""),
-    (["land_search"], "教官", "滨海省陆地搜寻与救护基地", "380203"),
-    (["gas_pipeline"], "高级工程师", "滨海燃气集团", ""),
-    (["power"], "高级工程师", "国网滨海供电公司", ""),
-    (["special_equipment"], "高级工程师", "滨海市特种设备检验研究院", ""),
-    (["special_equipment"], "工程师", "滨海电梯协会", "380204"),
-    (["construction"], "教授级高级工程师", "滨海建工集团", ""),
-    (["construction"], "高级工程师", "滨海市建设工程质量安全监督站", "380202"),
-    (["medical"], "主任医师", "滨海市急救中心", ""),
-    (["medical"], "主任医师", "滨海市第一人民医院", "380204"),
-    (["medical", "hazchem"], "副主任医师", "滨海市职业病防治院", ""),
+    (["hazchem"], "教授级高级工程师", "杭城石化储运公司安全环保部", ""),
+    (["hazchem"], "高级工程师", "拱墅区应急管理局", "330105"),
+    (["hazchem", "fire"], "教授", "钱塘理工学院化学工程系", ""),
+    (["hazchem"], "高级工程师", "杭州市安全生产科学研究所", ""),
+    (["hazchem", "gas_pipeline"], "高级工程师", "杭城燃气集团", "330102"),
+    (["mine"], "教授级高级工程师", "浙江省矿山救护杭州中队", ""),
+    (["mine", "construction"], "研究员", "浙西地质矿产勘查院", ""),
+    (["mine"], "高级工程师", "西湖区应急管理局", "330106"),
+    (["fire"], "高级工程师", "杭州市消防救援支队", ""),
+    (["fire"], "工程师", "拱墅区消防救援大队", "330105"),
+    (["water"], "高级船长", "京杭运河杭州航运管理处", "330105"),
+    (["water", "oil_spill"], "高级工程师", "杭州港航管理中心", ""),
+    (["oil_spill"], "研究员", "杭州市生态环境监测站", ""),
+    (["land_search"], "教官", "浙江省陆地搜寻与救护杭州基地", "330106"),
+    (["gas_pipeline"], "高级工程师", "杭城燃气集团", ""),
+    (["power"], "高级工程师", "杭城供电公司", ""),
+    (["special_equipment"], "高级工程师", "杭州市特种设备检测研究所", ""),
+    (["special_equipment"], "工程师", "杭州电梯行业协会", "330106"),
+    (["construction"], "教授级高级工程师", "杭城建工集团", ""),
+    (["construction"], "高级工程师", "杭州地铁运营公司安全部", "330105"),
+    (["construction"], "高级工程师", "上城区建设工程质量安全监督站", "330102"),
+    (["medical"], "主任医师", "杭州市急救中心", ""),
+    (["medical"], "主任医师", "杭州市城北人民医院", "330105"),
+    (["medical", "hazchem"], "副主任医师", "杭州市职业病防治所", ""),
 ]
 
 
 def _base_values(demo: Demo, key: str) -> dict[str, Any]:
-    name, level, specialties, county, notes = BASES_DATA[key]
-    town = demo.township(county)
-    lon, lat = demo.place(town)
+    name, level, specialties, district, street, notes = BASES_DATA[key]
+    lon, lat, street = demo.site(district, street)
     return {
         "name": name,
         "level": level,
         "specialties": specialties,
         "lon": lon,
         "lat": lat,
-        "address": f"{demo.tree.county(county).node.name}{town.node.name}",
+        "address": demo.address(district, street),
         "contact": people.contact(demo.rng),
         "notes": notes,
         "verified_at": demo.verified_at(),
@@ -223,7 +238,7 @@ def _base_values(demo: Demo, key: str) -> dict[str, Any]:
 
 
 def load_bases(demo: Demo) -> None:
-    """The rescue bases (国家级危化品基地, 水上, 溢油, 陆地搜救, 矿山, 综合, 能源)."""
+    """The rescue bases (国家级危化品基地, 运河和西湖水上, 陆地搜救, 矿山, 综合, 能源)."""
     for key in BASES_DATA:
         demo.bases[key] = registry.create(demo.session, SYSTEM, BASES, _base_values(demo, key))
         demo.counts["bases"] += 1
@@ -249,12 +264,16 @@ def _team_values(demo: Demo, row: tuple[str, list[str], str, str, int, str, str]
     if where in demo.bases:
         data["base_id"] = demo.bases[where].id
     else:
-        data["lon"], data["lat"] = demo.place(demo.township(where))
+        district, street = where.split("/")
+        lon, lat, street = demo.site(district, street)
+        data.update(lon=lon, lat=lat)
     return data
 
 
 def load_teams(demo: Demo) -> None:
-    """Fifty teams across all eleven specialties, some at bases, a few unavailable."""
+    """Fifty teams across all eleven specialties in 拱墅区, 西湖区 and 上城区: fire and rescue
+    stations, hazchem, water rescue on the Grand Canal and West Lake, gas and power repair,
+    hospitals' emergency teams; some at bases, a few unavailable."""
     for row in _team_rows():
         registry.create(demo.session, SYSTEM, TEAMS, _team_values(demo, row))
         demo.counts["teams"] += 1
@@ -263,7 +282,7 @@ def load_teams(demo: Demo) -> None:
 def load_experts(demo: Demo) -> None:
     """The expert pool (专家库), city-level unless a county keeps its own."""
     for specialties, title, organization, county in EXPERTS_DATA:
-        where = demo.tree.county(county).node if county else demo.tree.city
+        where = demo.tree.county(county) if county else demo.tree.city
         data = {
             "name": people.person_name(demo.rng),
             "specialties": specialties,

@@ -1,8 +1,9 @@
 """Demo material catalog and depots with stock (库存), written through the services.
 
-Stock is realistic for a coastal city with a chemical park and a mining county, with the
-flaws a real roster has: some lines are past their expiry date and some depots hold only a
-token quantity, so dispatch proposals show splits and shortfalls.
+Stock is realistic for a city on the Grand Canal and West Lake, with oil depots, gas and
+metro lines, and has the flaws a real roster has: some lines are past their expiry date
+and some depots hold only a token quantity, so dispatch proposals show splits and
+shortfalls.
 """
 
 from __future__ import annotations
@@ -43,37 +44,37 @@ SHELF_LIFE_YEARS: dict[str, int] = {
     "self_rescuer": 3,
     "protective_suit": 5,
 }
-#: One depot per block: name|operator|level|base key or county code, then the materials
-#: it holds ("*": the whole catalog).
+#: One depot per block: name|operator|level|base key or district code/street, then the
+#: materials it holds ("*": the whole catalog).
 DEPOTS_TABLE = """
-滨海市应急物资储备库|滨海市应急管理局|municipal|380203
+杭州市应急物资储备库|杭州市应急管理局|municipal|330105/石桥路
   *
-国家危险化学品应急救援滨海基地物资库|国家危险化学品应急救援滨海队|national|hazchem
+国家危险化学品应急救援杭州基地物资库|国家危险化学品应急救援杭州队|national|hazchem
   foam_concentrate breathing_apparatus protective_suit gas_detector neutralizer absorbent_felt
-滨海市消防救援支队战勤保障库|滨海市消防救援支队|municipal|city
+杭州市消防救援支队战勤保障库|杭州市消防救援支队|municipal|city
   foam_concentrate breathing_apparatus hydraulic_tools generator stretcher protective_suit
-滨海港海上溢油应急设备库|滨海港海上溢油应急处置队|national|oil_spill
+京杭运河内河溢油应急设备库|京杭运河内河溢油应急处置队|municipal|canal
   oil_boom absorbent_felt assault_boat life_jacket
-滨海市水上救援物资库|滨海市水上应急救援队|municipal|water
+西湖水域救援物资库|西湖水域救援队|municipal|west_lake
   assault_boat life_jacket drainage_pump sandbag
-滨海省矿山救援物资储备库|滨海省矿山救护大队|provincial|mine
+浙江省矿山救援杭州物资储备库|浙江省矿山救护杭州中队|provincial|mine
   self_rescuer gas_detector drainage_pump breathing_apparatus stretcher
-北城区应急物资储备点|北城区应急管理局|county|380202
+拱墅区应急物资储备点|拱墅区应急管理局|county|330105/祥园路
   sandbag drainage_pump generator stretcher life_jacket
-东山区应急物资储备点|东山区应急管理局|county|380203
-  sandbag generator hydraulic_tools stretcher
-海湾区防汛物资仓库|海湾区水利局|county|380204
+拱墅区运河防汛物资仓库|拱墅区水利局|county|330105/丽水路
   sandbag drainage_pump assault_boat life_jacket
-新城区化工园区应急物资库|滨海化工园区管委会|county|380205
+西湖区应急物资储备点|西湖区应急管理局|county|330106/振华路
+  sandbag generator hydraulic_tools stretcher
+上城区应急物资储备库|上城区应急管理局|county|330102/同协路
   foam_concentrate neutralizer protective_suit gas_detector absorbent_felt breathing_apparatus
-港区应急物资储备库|港区应急管理局|county|380206
-  oil_boom absorbent_felt foam_concentrate life_jacket generator
-南岭县应急物资储备库|南岭县应急管理局|county|380221
-  sandbag self_rescuer generator stretcher gas_detector drainage_pump
-滨海电力应急物资库|国网滨海供电公司|enterprise|energy
+上城区防汛物资仓库|上城区水利局|county|330102/开创街
+  sandbag drainage_pump life_jacket generator
+杭城供电应急物资库|杭城供电公司|enterprise|energy
   generator drainage_pump gas_detector
-滨海燃气集团抢修物资库|滨海燃气集团|enterprise|energy
+杭城燃气集团抢修物资库|杭城燃气集团|enterprise|energy
   gas_detector foam_concentrate breathing_apparatus
+杭州地铁运营应急物资库|杭州地铁运营公司|enterprise|330105/香积寺路
+  hydraulic_tools stretcher generator breathing_apparatus
 """
 
 
@@ -141,9 +142,9 @@ def _depot_values(demo: Demo, name: str, operator: str, level: str, where: str) 
     if base is not None:
         data.update(base_id=base.id, lon=base.lon, lat=base.lat, address=base.address)
     else:
-        town = demo.township(where)
-        data["lon"], data["lat"] = demo.place(town)
-        data["address"] = f"{demo.tree.county(where).node.name}{town.node.name}"
+        district, street = where.split("/")
+        data["lon"], data["lat"], street = demo.site(district, street)
+        data["address"] = demo.address(district, street)
     return data
 
 
@@ -158,7 +159,7 @@ def _stock(demo: Demo, depot: Depot, codes: list[str]) -> None:
 
 
 def load_depots(demo: Demo) -> None:
-    """Fourteen depots (municipal, national, county, enterprise) and their stock lines."""
+    """Fourteen depots (national, provincial, municipal, county, enterprise) and their stock."""
     for name, operator, level, where, codes in _depot_rows():
         depot = registry.create(
             demo.session, SYSTEM, DEPOTS, _depot_values(demo, name, operator, level, where)

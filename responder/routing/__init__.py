@@ -2,7 +2,7 @@
 
 Pure Python (numpy, scipy, shapely, osmnx for import); no Flask. Typical use::
 
-    cache = ensure_compiled("maps/demo/coquimbo.osm.bz2", maps_dir / "cache" / "demo")
+    cache = ensure_compiled("maps/demo/hangzhou_core.osm.bz2", maps_dir / "cache" / "demo")
     network = RoadNetwork.load(cache)
     incident = network.snap(lon, lat)
     seconds = network.times_to(incident, [network.snap(x, y) for x, y in teams], need=3)

@@ -1,5 +1,7 @@
 """Importer: read an OSM extract into a drivable, strongly connected road graph.
 
+Which ways are kept is one rule, :class:`RoadFilter` (:data:`EMERGENCY_ROADS` by default).
+
 Formats: OSM XML (``.osm``, ``.osm.bz2``, ``.xml``) through osmnx ``graph_from_xml``;
 ``.osm.pbf`` through pyosmium, which keeps the ``highway`` ways and the nodes they use
 and hands them to the same osmnx reader (so both formats give the same graph
@@ -45,8 +47,51 @@ DRIVE_CLASSES = frozenset(
         "road",
     }
 )
-_NO_ACCESS = frozenset({"no", "private"})
-_EXTRA_WAY_TAGS = ("motor_vehicle", "motorcar")
+
+
+@dataclass(frozen=True)
+class RoadFilter:
+    """Which OSM ways an emergency vehicle may use: the rule the importer applies.
+
+    A way is kept when its ``highway`` class is in ``classes``, it is not an ``area``, a
+    ``service`` way is not of a kind in ``excluded_service``, and none of ``access_tags``
+    says ``no``/``private`` — unless ``emergency`` is ``yes``/``designated``.
+
+    Attributes
+    ----------
+    classes : frozenset of str
+        Highway classes kept: osmnx's ``drive`` set plus ``service``, because the service
+        roads into plants, depots, hospitals and fire stations are where a fire engine goes.
+    excluded_service : frozenset of str
+        ``service=*`` values dropped: parking aisles, private driveways and drive-throughs
+        lead nowhere an incident is reached from.  ``emergency_access`` and ``alley`` stay.
+    no_access : frozenset of str
+        ``access`` (and ``motor_vehicle``/``motorcar``) values that close a way.
+    """
+
+    classes: frozenset[str] = DRIVE_CLASSES | {"service"}
+    excluded_service: frozenset[str] = frozenset({"parking_aisle", "driveway", "drive-through"})
+    no_access: frozenset[str] = frozenset({"no", "private"})
+    access_tags: tuple[str, ...] = ("access", "motor_vehicle", "motorcar")
+
+    def keeps(self, data: dict[str, Any]) -> bool:
+        """Whether an edge with these OSM tags stays in the emergency road network."""
+        highway = data.get("highway")
+        highways = highway if isinstance(highway, list) else [highway]
+        if not any(h in self.classes for h in highways):
+            return False
+        if _first(data.get("area")) == "yes":
+            return False
+        if "service" in highways and _first(data.get("service")) in self.excluded_service:
+            return False
+        if _first(data.get("emergency")) in {"yes", "designated"}:
+            return True
+        return all(_first(data.get(tag)) not in self.no_access for tag in self.access_tags)
+
+
+#: The filter every import uses unless told otherwise (documented in maps/README.md).
+EMERGENCY_ROADS = RoadFilter()
+_EXTRA_WAY_TAGS = ("motor_vehicle", "motorcar", "service", "emergency")
 _STAGES = ("read", "filter", "speeds", "simplify", "components")
 
 
@@ -63,7 +108,7 @@ class ImportReport:
     nodes_read, edges_read : int
         Graph size as read (all highway ways, unsimplified for OSM input).
     edges_not_drivable : int
-        Edges dropped by the drive filter.
+        Edges dropped by the road filter (:class:`RoadFilter`).
     nodes_dropped, edges_dropped : int
         Dropped because they are outside the largest strongly connected component.
     nodes, edges : int
@@ -115,6 +160,7 @@ def read_road_graph(
     path: str | Path,
     *,
     speed_table: SpeedTable | None = None,
+    road_filter: RoadFilter = EMERGENCY_ROADS,
     progress: Progress | None = None,
 ) -> tuple[nx.MultiDiGraph, ImportReport]:
     """Read a road-network file into a drivable, strongly connected graph.
@@ -125,6 +171,9 @@ def read_road_graph(
         OSM XML (optionally bz2), OSM PBF or osmnx GraphML file.
     speed_table : SpeedTable, optional
         Speeds for edges without a usable ``maxspeed``; default: the shipped table.
+    road_filter : RoadFilter
+        Which ways are kept (default :data:`EMERGENCY_ROADS`: the drive set plus service
+        roads, without parking aisles, driveways and private ways).
     progress : callable, optional
         Called as ``progress(stage, fraction)`` while the import runs.
 
@@ -154,7 +203,8 @@ def read_road_graph(
     report.edges_read = graph.number_of_edges()
 
     step("filter")
-    drop = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if not _drivable(d)]
+    edges = graph.edges(keys=True, data=True)
+    drop = [(u, v, k) for u, v, k, d in edges if not road_filter.keeps(d)]
     graph.remove_edges_from(drop)
     graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
     report.edges_not_drivable = len(drop)
@@ -217,16 +267,6 @@ def _graph_from_pbf(path: Path) -> nx.MultiDiGraph:
 
 def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) else value
-
-
-def _drivable(data: dict[str, Any]) -> bool:
-    highway = data.get("highway")
-    highways = highway if isinstance(highway, list) else [highway]
-    if not any(h in DRIVE_CLASSES for h in highways):
-        return False
-    if _first(data.get("area")) == "yes":
-        return False
-    return all(_first(data.get(tag)) not in _NO_ACCESS for tag in ("access", *_EXTRA_WAY_TAGS))
 
 
 def _add_speeds(graph: nx.MultiDiGraph, table: SpeedTable) -> None:

@@ -376,3 +376,36 @@ def import_rows(
 
 def _problem(row: Row, field_name: str | None, message: str) -> dict[str, Any]:
     return {"row": row.number, "column": row.column(field_name), "message": message}
+
+
+def to_wgs84_table(table: Table, crs: str | None) -> Table:
+    """The table with each row's ``lon``/``lat`` converted from ``crs`` to WGS-84.
+
+    Spreadsheets from Chinese web maps hold GCJ-02 (高德/腾讯) or BD-09 (百度); the registry
+    stores WGS-84.  Cells that are not numbers are left for the schema to report.
+
+    Raises
+    ------
+    InvalidInput
+        If ``crs`` is not a known coordinate system (field ``crs``).
+    """
+    from responder import crs as crs_module
+
+    try:
+        code = crs_module.check_crs(crs)
+    except crs_module.UnknownCRS as exc:
+        raise InvalidInput(str(exc), field="crs") from exc
+    if code in ("wgs84", "cgcs2000"):
+        return table
+    rows = []
+    for row in table.rows:
+        values = dict(row.values)
+        try:
+            lon, lat = float(values["lon"]), float(values["lat"])
+        except (KeyError, ValueError):
+            rows.append(row)
+            continue
+        x, y = crs_module.to_wgs84(lon, lat, code)
+        values["lon"], values["lat"] = repr(round(x, 8)), repr(round(y, 8))
+        rows.append(Row(row.number, values, row.headers))
+    return Table(headers=table.headers, rows=rows)

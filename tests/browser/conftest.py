@@ -126,7 +126,7 @@ def click_map_at(page: Any, lon: float, lat: float, *, zoom: int = 16) -> None:
         """([lat, lon, zoom]) => {
              const f = document.querySelector('iframe.map');
              const map = f.contentWindow[f.dataset.mapName];
-             map.setView([lat, lon], zoom);
+             map.setView([lat, lon], zoom, {animate: false});  // no zoom animation mid-click
              const p = map.latLngToContainerPoint([lat, lon]);
              return {x: p.x, y: p.y};
            }""",

@@ -27,8 +27,13 @@ def app(roads_app: Flask) -> Flask:
 
 @pytest.fixture(scope="session")
 def reference_graph(demo_network_cache: Any) -> nx.DiGraph:
-    """An independent networkx graph of the same roads (min time over parallel edges)."""
-    network = RoadNetwork.load(demo_network_cache)
+    """An independent networkx graph of the demo roads (min time over parallel edges)."""
+    return reference_graph_of(demo_network_cache)
+
+
+def reference_graph_of(cache: Any) -> nx.DiGraph:
+    """An independent networkx graph of a compiled network (min time over parallel edges)."""
+    network = RoadNetwork.load(cache)
     graph = nx.DiGraph()
     for u, v, t in zip(network.edge_u, network.edge_v, network.edge_time_s, strict=True):
         u, v, t = int(u), int(v), float(t)

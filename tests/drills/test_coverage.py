@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import pytest
+from flask import Flask
 
 from responder.models import db
 from responder.services import coverage, credit_codes, registry
 from responder.services.actors import SYSTEM
 from responder.services.resources import BASES, DEPOTS, ENTERPRISES, HAZARD_SOURCES
-from tests.dispatch.conftest import central_node
+from tests.conftest import app_with_roads, compiled_region
+from tests.dispatch.conftest import central_node, reference_graph_of
 
 STANDARD_S = 30 * 60  # hazchem arrival standard (rules.toml)
 MOBILIZATION_S = {"professional": 300, "quasi_professional": 600, "volunteer": 1200}
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    """Coquimbo: the cases below are sized for its sprawl (the 30 min standard leaves some
+    sources uncovered there; compact central Hangzhou covers them all)."""
+    yield from app_with_roads(app_config, "coquimbo")
+
+
+@pytest.fixture(scope="module")
+def reference_graph() -> nx.DiGraph:
+    return reference_graph_of(compiled_region("coquimbo"))
 
 
 def ctx_for(app, network):

@@ -1,4 +1,5 @@
-"""The demo loader: deterministic, big enough, every record on the demo roads and in a county.
+"""The demo loader (central Hangzhou): deterministic, big enough, the real 杭州市 tree, every
+record on the demo roads and in the district that contains it.
 
 One module-scoped load is shared by the content checks; the determinism check loads twice
 more into fresh databases (about 3 s per load).
@@ -23,6 +24,8 @@ from sqlalchemy import inspect, select, text
 from responder import create_app, demo
 from responder.demo import loader
 from responder.demo.accounts import USERS
+from responder.demo.enterprises import DEMO_MARK, INDUSTRY_PLAN
+from responder.demo.region import DISTRICTS
 from responder.demo.roads import read_road_nodes
 from responder.errors import Conflict
 from responder.models import (
@@ -38,6 +41,7 @@ from responder.models import (
     User,
     db,
 )
+from responder.routing import RoadNetwork
 from responder.services import accounts, credit_codes
 from responder.vocabulary import INCIDENT_TYPES, INDUSTRIES, SPECIALTIES
 
@@ -149,78 +153,76 @@ def test_counts_meet_the_minimums(loaded: tuple[Flask, demo.DemoResult]) -> None
     assert counts["depots"] >= 12
     assert counts["experts"] >= 20
     assert counts["enterprises"] >= 320
-    assert 70 <= counts["hazard_sources"] <= 90
+    assert 30 <= counts["hazard_sources"] <= 50  # an urban district: LPG, oil, gas stations
     assert (
         db.session.scalar(select(db.func.count()).select_from(Enterprise)) == counts["enterprises"]
     )
 
 
-def test_jurisdiction_tree_has_codes_and_tiles_the_roads(
+def test_jurisdiction_tree_is_hangzhou_and_covers_the_roads(
     loaded: tuple[Flask, demo.DemoResult], road_points: np.ndarray
 ) -> None:
     nodes = db.session.scalars(select(Jurisdiction)).all()
     by_level: dict[str, list[Jurisdiction]] = {}
     for node in nodes:
         by_level.setdefault(node.level, []).append(node)
-    assert [len(by_level[lv]) for lv in ("province", "city")] == [1, 1]
-    assert 4 <= len(by_level["county"]) <= 6
-    for county in by_level["county"]:
-        assert len(county.code) == 6 and county.code.isdigit()
-        towns = [t for t in by_level["township"] if t.parent_id == county.id]
-        assert 2 <= len(towns) <= 4
-        assert all(len(t.code) == 9 and t.code.startswith(county.code) for t in towns)
-    counties = [shape(json.loads(c.boundary)) for c in by_level["county"]]
+    assert [(j.code, j.name) for j in by_level["province"]] == [("330000", "浙江省")]
+    assert [(j.code, j.name) for j in by_level["city"]] == [("330100", "杭州市")]
+    counties = {j.code: j.name for j in by_level["county"]}
+    assert len(counties) == 13 and "township" not in by_level  # no boundary is invented
+    assert {counties[c] for c in DISTRICTS} == {"拱墅区", "西湖区", "上城区"}
+    assert counties["330113"] == "临平区" and counties["330114"] == "钱塘区"
+    shapes = [shape(json.loads(c.boundary)) for c in by_level["county"]]
     sample = road_points[:: max(1, len(road_points) // 2000)]
     for lon, lat in sample:
         point = Point(lon, lat)
-        assert any(c.covers(point) for c in counties), (lon, lat)
+        assert any(c.covers(point) for c in shapes), (lon, lat)
 
 
-def test_every_located_record_is_in_a_county_and_near_a_road(
-    loaded: tuple[Flask, demo.DemoResult], road_points: np.ndarray
+def test_every_located_record_is_in_a_district_and_snaps_to_a_near_road(
+    loaded: tuple[Flask, demo.DemoResult], demo_network_cache: Path
 ) -> None:
-    counties = [
-        shape(json.loads(j.boundary))
-        for j in db.session.scalars(select(Jurisdiction).where(Jurisdiction.level == "county"))
-    ]
-    located = [
-        db.session.execute(select(m.lon, m.lat)).all()
+    districts = {
+        j.id: shape(json.loads(j.boundary))
+        for j in db.session.scalars(select(Jurisdiction).where(Jurisdiction.code.in_(DISTRICTS)))
+    }
+    rows = [
+        row
         for m in (RescueBase, RescueTeam, Depot, Enterprise)
+        for row in db.session.execute(select(m.lon, m.lat, m.jurisdiction_id)).all()
     ]
-    points = np.array([p for rows in located for p in rows])
-    assert len(points) >= 6 + 45 + 12 + 320
-    for lon, lat in points:
-        assert sum(c.covers(Point(lon, lat)) for c in counties) >= 1, (lon, lat)
-    # Nearest road node by equirectangular distance (exact enough at this scale).
-    scale = np.array([np.cos(np.radians(-30.0)), 1.0]) * 111_320.0
-    worst = 0.0
-    for chunk in np.array_split(points, 8):
-        deltas = (chunk[:, None, :] - road_points[None, :, :]) * scale
-        worst = max(worst, float(np.sqrt((deltas**2).sum(axis=2)).min(axis=1).max()))
-    assert worst < 100.0  # placed within tens of metres; dispatch allows 2 km
+    assert len(rows) >= 6 + 45 + 12 + 320
+    for lon, lat, jurisdiction_id in rows:  # the district that contains it, one of the three
+        assert districts[jurisdiction_id].covers(Point(lon, lat)), (lon, lat)
+    network = RoadNetwork.load(demo_network_cache)
+    points = np.array([(lon, lat) for lon, lat, _ in rows])
+    snaps = network.snap_many(points[:, 0], points[:, 1])
+    worst = max(s.distance_m for s in snaps)
+    assert worst < 50.0, worst  # placed within tens of metres of the compiled network
 
 
-def test_records_sit_in_the_township_that_contains_them(
-    loaded: tuple[Flask, demo.DemoResult],
-) -> None:
-    levels = {j.id: j.level for j in db.session.scalars(select(Jurisdiction))}
-    for model in (RescueTeam, Depot, Enterprise):
-        assert {levels[j] for j in db.session.scalars(select(model.jurisdiction_id))} == {
-            "township"
-        }
+def test_addresses_name_real_streets(loaded: tuple[Flask, demo.DemoResult]) -> None:
+    nodes = read_road_nodes()
+    streets = set(nodes.names) - {""}
+    addresses = db.session.scalars(select(Enterprise.address)).all()
+    for address in addresses:
+        assert address.startswith("杭州市") and address.endswith("号"), address
+        assert any(street in address for street in streets), address
 
 
 def test_credit_codes_are_valid_and_unique(loaded: tuple[Flask, demo.DemoResult]) -> None:
     codes = db.session.scalars(select(Enterprise.credit_code)).all()
     assert [c for c in codes if credit_codes.problem(c)] == []
     assert len(set(codes)) == len(codes)
+    assert all(c[8:11] == DEMO_MARK and c[2:8] in DISTRICTS for c in codes)  # marked demo
 
 
 def test_industries_and_hazard_sources_are_realistic(
     loaded: tuple[Flask, demo.DemoResult],
 ) -> None:
     industries = set(db.session.scalars(select(Enterprise.industry)))
-    assert industries == set(INDUSTRIES)
+    assert industries == set(INDUSTRY_PLAN) and industries <= set(INDUSTRIES)
+    assert "coal_mine" not in industries  # an urban district has no mines
     grades = set(db.session.scalars(select(HazardSource.grade)))
     assert grades == {1, 2, 3, 4}
     for source in db.session.scalars(select(HazardSource)):
@@ -262,9 +264,10 @@ def test_users_one_per_role_and_county_scoped_ones_log_in(
     assert {u.role for u in users} == {"admin", "operator", "clerk", "drill_organizer", "viewer"}
     county_users = [u for u in users if u.jurisdiction and u.jurisdiction.level == "county"]
     assert {u.role for u in county_users} == {"operator", "clerk"}
+    assert {u.jurisdiction.code for u in county_users} == {"330105"}  # 拱墅区
     by_name = {login.username: login for login in result.logins}
     assert set(by_name) == {u.username for u in users}
-    for username in ("admin", "port_operator"):  # password hashing is slow on purpose
+    for username in ("admin", "gongshu_operator"):  # password hashing is slow on purpose
         password = by_name[username].password
         assert accounts.authenticate(db.session, username, password) is not None
 
@@ -291,6 +294,6 @@ def test_cli_load_refuses_then_resets(
     reset = runner.invoke(args=["demo", "load", "--reset", "--password", "pw-654321"])
     assert reset.exit_code == 0, reset.output
     names = db.session.scalars(select(Jurisdiction.name).where(Jurisdiction.level == "city"))
-    assert list(names) == ["滨海市"]
+    assert list(names) == ["杭州市"]
     assert db.session.scalar(select(db.func.count()).select_from(User)) == len(USERS)
     assert accounts.authenticate(db.session, "admin", "pw-654321") is not None

@@ -1,4 +1,5 @@
-"""Fixtures for the routing engine: a hand-written tiny OSM extract and the demo region."""
+"""Fixtures for the routing engine: a hand-written tiny OSM extract and the real networks
+(Coquimbo and the central Hangzhou demo region)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from responder.routing.importer import read_road_graph
 from responder.routing.network import RoadNetwork
 from responder.routing.tables import tables_from_graph
 
-DEMO = Path(__file__).resolve().parents[2] / "maps" / "demo" / "coquimbo.osm.bz2"
+MAPS = Path(__file__).resolve().parents[2] / "maps" / "demo"
+#: The real networks the engine is checked on against networkx (see tests/routing/test_demo.py).
+REAL_NETWORKS = {
+    "coquimbo": MAPS / "coquimbo.osm.bz2",
+    "hangzhou": MAPS / "hangzhou_core.osm.bz2",
+}
 
 # Map of the tiny network (lon grows to the right, lat upwards; 0.001 deg ~ 111 m):
 #
@@ -63,15 +69,15 @@ def tiny_net(tiny_osm: Path, tmp_path: Path) -> RoadNetwork:
     return RoadNetwork.load(ensure_compiled(tiny_osm, tmp_path / "cache" / "tiny"))
 
 
-@pytest.fixture(scope="session")
-def demo_graph():
-    """The demo region read by the importer (osmnx graph and report)."""
-    return read_road_graph(DEMO)
+@pytest.fixture(scope="session", params=sorted(REAL_NETWORKS))
+def demo_graph(request: pytest.FixtureRequest):
+    """Each real network read by the importer (osmnx graph and report)."""
+    return read_road_graph(REAL_NETWORKS[request.param])
 
 
 @pytest.fixture(scope="session")
 def demo_net(demo_graph, tmp_path_factory: pytest.TempPathFactory) -> RoadNetwork:
-    """The demo region compiled from the same graph and loaded from its cache."""
+    """The same network compiled from the same graph and loaded from its cache."""
     graph, _ = demo_graph
-    out = tmp_path_factory.mktemp("cache") / "demo"
+    out = tmp_path_factory.mktemp("cache") / "net"
     return RoadNetwork.load(write_compiled(tables_from_graph(graph), out, version="test"))

@@ -29,18 +29,23 @@ def _reference_graph(graph: nx.MultiDiGraph, net: RoadNetwork, snaps: list[Snap]
             ref.add_edge(u, v, w=d["travel_time"])
     osm = net._a["node_osmid"]
     t = net.edge_time_s
+
+    def add(a: object, b: object, w: float) -> None:  # a loop road (u == v) adds two
+        if not ref.has_edge(a, b) or w < ref[a][b]["w"]:
+            ref.add_edge(a, b, w=w)
+
     for i, s in enumerate(snaps):
         p, u, v = ("p", i), int(osm[s.u]), int(osm[s.v])
-        ref.add_edge(u, p, w=s.fraction * t[s.edge])
-        ref.add_edge(p, v, w=(1 - s.fraction) * t[s.edge])
+        add(u, p, s.fraction * t[s.edge])
+        add(p, v, (1 - s.fraction) * t[s.edge])
         if s.twin >= 0:
-            ref.add_edge(v, p, w=(1 - s.fraction) * t[s.twin])
-            ref.add_edge(p, u, w=s.fraction * t[s.twin])
+            add(v, p, (1 - s.fraction) * t[s.twin])
+            add(p, u, s.fraction * t[s.twin])
     for (i, a), (j, b) in itertools.permutations(enumerate(snaps), 2):
         if a.edge == b.edge and b.fraction >= a.fraction:
-            ref.add_edge(("p", i), ("p", j), w=(b.fraction - a.fraction) * t[a.edge])
+            add(("p", i), ("p", j), (b.fraction - a.fraction) * t[a.edge])
         if a.edge == b.edge and a.twin >= 0 and b.fraction <= a.fraction:
-            ref.add_edge(("p", i), ("p", j), w=(a.fraction - b.fraction) * t[a.twin])
+            add(("p", i), ("p", j), (a.fraction - b.fraction) * t[a.twin])
     return ref
 
 

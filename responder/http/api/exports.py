@@ -20,7 +20,9 @@ from typing import Any
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
 
+from responder import crs as crs_module
 from responder.http.api.cells import spreadsheet_cell
 from responder.http.api.common import list_query
 from responder.http.api.depots import DepotArgs
@@ -103,18 +105,40 @@ def _geojson(sheet: Sheet, rows: Iterator[dict[str, Any]]) -> bytes:
     return json.dumps(collection, ensure_ascii=False, default=str).encode("utf-8")
 
 
+def _in_crs(rows: Iterator[dict[str, Any]], crs: str) -> Iterator[dict[str, Any]]:
+    """Rows with ``lon``/``lat`` converted from the stored WGS-84 to ``crs`` (e.g. GCJ-02 for
+    高德/腾讯 web maps).  The converted file imports back with the same ``crs``."""
+    for row in rows:
+        if crs != "wgs84" and row.get("lon") not in (None, "") and row.get("lat") not in (None, ""):
+            lon, lat = crs_module.from_wgs84(float(row["lon"]), float(row["lat"]), crs)
+            row = {**row, "lon": round(lon, 8), "lat": round(lat, 8)}
+        yield row
+
+
+def _with_crs(args_schema: type[Schema]) -> type[Schema]:
+    """The list filters plus ``crs``: the coordinate system the file is written in."""
+    crs_field = fields.String(
+        load_default=crs_module.DEFAULT_CRS,
+        validate=validate.OneOf(crs_module.CRS_CODES),
+        metadata={"description": "coordinates of the file: wgs84 (stored), gcj02, bd09"},
+    )
+    return type(f"{args_schema.__name__}Export", (args_schema,), {"crs": crs_field})
+
+
 def _add_export_route(name: str) -> None:
     sheet = SHEETS[name]
-    args_schema = FILTERS[name]
+    args_schema = _with_crs(FILTERS[name])
 
     class Export(MethodView):
         @blp.arguments(args_schema, location="query")
         @blp.response(200)
         def get(self, args: dict[str, Any], fmt: str) -> Any:
-            """Every record matching the list endpoint's filters (no paging)."""
+            """Every record matching the list endpoint's filters (no paging); ``?crs=gcj02``
+            writes GCJ-02 coordinates for Chinese web maps."""
             current_actor()
+            crs = args.pop("crs", crs_module.DEFAULT_CRS)
             stmt = registry.list_query(sheet.kind, list_query(args, tuple(sheet.kind.filters)))
-            rows = export_rows(db.session, sheet, stmt)
+            rows = _in_crs(export_rows(db.session, sheet, stmt), crs_module.check_crs(crs))
             if fmt == "csv":
                 body = _csv(export_headers(sheet), rows)
             elif fmt == "xlsx":

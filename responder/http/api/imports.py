@@ -70,7 +70,11 @@ class Import(MethodView):
         ]
     )
     def post(self, files: dict[str, FileStorage], kind: str) -> Any:
-        """Import every row of the file, or none (422 with the per-row report)."""
+        """Import every row of the file, or none (422 with the per-row report).
+
+        ``?crs=gcj02`` (or ``bd09``) says the file's lon/lat are GCJ-02/BD-09; they are
+        stored as WGS-84 (default ``wgs84``).
+        """
         actor = current_actor()
         sheet = sheet_for(kind)
         actor.require(sheet.kind.permission)
@@ -81,6 +85,7 @@ class Import(MethodView):
             ignored=sheet.ignored(),
             limits=imports.UploadLimits.from_config(current_app.config),
         )
+        table = imports.to_wgs84_table(table, request.args.get("crs"))  # ?crs=gcj02|bd09
         begin_write(db.session)  # one writer at a time: reads then writes must not collide
         report = imports.import_rows(
             db.session,

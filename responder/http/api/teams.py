@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from responder.http.api import fields as f
 from responder.http.api.common import ListArgs
+from responder.http.api.coordinates import PointCRS
 from responder.http.api.crud import add_crud_routes
 from responder.services.resources import BASES, TEAMS
 from responder.vocabulary import SPECIALTIES, TEAM_KINDS, TEAM_LEVELS, TEAM_STATUSES
@@ -14,8 +15,8 @@ from responder.vocabulary import SPECIALTIES, TEAM_KINDS, TEAM_LEVELS, TEAM_STAT
 blp = Blueprint("teams", __name__, url_prefix="/api/v1", description="Rescue teams and bases")
 
 
-class Registered(Schema):
-    """Fields every registry record shows."""
+class Registered(PointCRS):
+    """Fields every registry record shows (and ``crs`` for a posted lon/lat)."""
 
     id = f.Integer(dump_only=True)
     jurisdiction_id = f.Integer()
