@@ -7,7 +7,9 @@ Definitions (the rules come from ``rules.toml``):
   hazard source not retired by the end of D.  Its *hazard grade* is the highest (lowest
   number) grade of those sources; ``none`` without one.
 * It is *covered* if it has a plan of a counted type (``counted_plan_types``) that was
-  filed on or before D and neither superseded nor withdrawn on or before D.  Two valid plans
+  filed — or deemed filed (视为已经备案: a complete submission the authority left
+  unanswered past its check window) — on or before D and neither superseded nor withdrawn
+  on or before D.  Two valid plans
   count once; a plan filed after D, or superseded/withdrawn by D, does not count.  The
   rates read this from the enterprise's coverage spans (:class:`~responder.models.PlanCoverage`,
   kept in step with the plans by :mod:`responder.services.plan_coverage`): at most one
@@ -130,9 +132,10 @@ def _grades(day: date) -> Any:
 
 
 def valid_on(day: date, rules: Rules) -> ColumnElement[bool]:
-    """Plans (of counted types) in force on ``day``."""
+    """Plans (of counted types) in force on ``day``: filed or deemed filed (视为已经备案) on
+    or before it, and neither superseded nor withdrawn by then."""
     return and_(
-        Plan.filed_on <= day,
+        or_(Plan.filed_on <= day, Plan.deemed_filed_on <= day),
         or_(Plan.superseded_on.is_(None), Plan.superseded_on > day),
         or_(Plan.withdrawn_on.is_(None), Plan.withdrawn_on > day),
         Plan.plan_type.in_(sorted(rules.counted_plan_types)),
@@ -533,30 +536,145 @@ def _evaluation_months(rules: Rules) -> int:
     return 12 * rules.evaluation_years
 
 
-def _drill_months(rules: Rules) -> int:
-    return rules.drill_months
+def evaluates_clause(rules: Rules, grade: Any) -> ColumnElement[bool]:
+    """SQL for 办法 Art 35's list (as :func:`responder.services.plans.evaluates`):
+    listed industries, the listed users holding a major hazard source, the listed scales."""
+    return or_(
+        Enterprise.industry.in_(sorted(rules.evaluation_industries)),
+        Enterprise.scale.in_(sorted(rules.evaluation_scales)),
+        and_(
+            Enterprise.industry.in_(sorted(rules.evaluation_above_threshold_industries)),
+            grade.is_not(None),
+        ),
+    )
 
 
-def _overdue(column: Any, cycle_months: Callable[[Rules], int]) -> ListQuery:
-    """Valid plans of high-risk enterprises whose cycle (from ``column``, else from
-    publication) ended before the day (see :func:`last_start_overdue`)."""
+def required_clause(rules: Rules, grade: Any) -> ColumnElement[bool]:
+    """SQL for 条例 Art 7's list: a listed industry, or a live major hazard source."""
+    return or_(Enterprise.industry.in_(sorted(rules.required_industries)), grade.is_not(None))
 
-    def build(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
-        base = func.coalesce(column, Plan.published_on)
-        return (
-            _valid_enterprise_plans(day, rules, root)
-            .where(Enterprise.industry.in_(sorted(rules.high_risk_industries)))
-            .where(base <= last_start_overdue(day, cycle_months(rules)))
-            .order_by(base, Plan.id)
+
+def _overdue_evaluation(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
+    """Valid enterprise plans of the 办法 Art 35 units whose evaluation cycle (from the last
+    evaluation, else from publication) ended before ``day`` (see
+    :func:`last_start_overdue`)."""
+    grades = _grades(day)
+    base = func.coalesce(Plan.last_evaluated_on, Plan.published_on)
+    return (
+        _valid_enterprise_plans(day, rules, root)
+        .outerjoin(grades, grades.c.eid == Enterprise.id)
+        .where(evaluates_clause(rules, grades.c.grade))
+        .where(base <= last_start_overdue(day, _evaluation_months(rules)))
+        .order_by(base, Plan.id)
+    )
+
+
+#: Which drill cycle an overdue-drill row is behind on.
+DRILL_SCOPES = ("enterprise", "on_site", "government")
+
+
+def _overdue_drill(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
+    """Drills overdue on ``day``, one row per cycle that is behind (办法 Art 33, 条例 Art 8):
+
+    * ``enterprise``: an enterprise whose latest drill of any valid comprehensive or
+      special plan (else their publication) is older than its cycle — half a year for the
+      条例 Art 7 units, a year for the others (one drill per enterprise, not per plan);
+    * ``on_site``: each valid on-site disposal scheme not drilled for half a year;
+    * ``government``: each valid government plan not drilled for two years.
+    """
+    grades = _grades(day)
+    required = required_clause(rules, grades.c.grade)
+    base = func.coalesce(Plan.last_drill_on, Plan.published_on)
+    latest = func.max(base)
+    months = case(
+        (required, rules.drill_required_units_months), else_=rules.drill_enterprise_months
+    )
+    per_enterprise = (
+        select(
+            literal("enterprise").label("scope"),
+            func.max(Plan.id).label("plan_id"),
+            Enterprise.id.label("enterprise_id"),
+            latest.label("last_drill_on"),
+            func.min(months).label("cycle_months"),
         )
-
-    return build
+        .select_from(Plan)
+        .join(Enterprise, Enterprise.id == Plan.enterprise_id)
+        .outerjoin(grades, grades.c.eid == Enterprise.id)
+        .where(valid_on(day, rules), *_existing(day, root))
+        .where(Plan.plan_type.in_(("comprehensive", "special")))
+        .group_by(Enterprise.id)
+        .having(
+            or_(
+                and_(
+                    func.min(months) == rules.drill_required_units_months,
+                    latest <= last_start_overdue(day, rules.drill_required_units_months),
+                ),
+                and_(
+                    func.min(months) != rules.drill_required_units_months,
+                    latest <= last_start_overdue(day, rules.drill_enterprise_months),
+                ),
+            )
+        )
+    )
+    on_site = (
+        select(
+            literal("on_site"),
+            Plan.id,
+            Enterprise.id,
+            base,
+            literal(rules.drill_on_site_months),
+        )
+        .select_from(Plan)
+        .join(Enterprise, Enterprise.id == Plan.enterprise_id)
+        .where(valid_on(day, rules), *_existing(day, root), Plan.plan_type == "on_site")
+        .where(base <= last_start_overdue(day, rules.drill_on_site_months))
+    )
+    government = (
+        select(
+            literal("government"),
+            Plan.id,
+            literal(None).label("enterprise_id"),
+            base,
+            literal(rules.drill_government_months),
+        )
+        .where(valid_on(day, rules), Plan.owner_kind == "government")
+        .where(base <= last_start_overdue(day, rules.drill_government_months))
+    )
+    if root is not None:
+        government = government.where(jurisdictions.subtree_filter(Plan.jurisdiction_id, root.path))
+    rows = union_all(per_enterprise, on_site, government).subquery("overdue_drills")
+    owner = Enterprise.__table__.alias("owner")
+    return (
+        select(
+            rows.c.scope,
+            rows.c.plan_id,
+            Plan.title,
+            Plan.plan_type,
+            Plan.filing_number,
+            rows.c.enterprise_id,
+            owner.c.name.label("enterprise"),
+            owner.c.industry,
+            Jurisdiction.name.label("jurisdiction"),
+            rows.c.last_drill_on,
+            rows.c.cycle_months,
+        )
+        .select_from(rows)
+        .join(Plan, Plan.id == rows.c.plan_id)
+        .outerjoin(owner, owner.c.id == rows.c.enterprise_id)
+        .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
+        .order_by(rows.c.last_drill_on, rows.c.plan_id)
+    )
 
 
 def _filed_late(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
+    """Plans submitted after their deadline (judged on the submission day) that count as
+    filed on ``day`` (filed, or deemed filed), newest submission first."""
     stmt = (
-        _plan_listing()
-        .where(Plan.filed_late.is_(True), Plan.filed_on <= day)
+        _plan_listing(Plan.submitted_on, Plan.deemed_filed_on)
+        .where(
+            Plan.filed_late.is_(True),
+            or_(Plan.filed_on <= day, Plan.deemed_filed_on <= day),
+        )
         .order_by(Plan.filed_on.desc(), Plan.id)
     )
     if root is not None:
@@ -567,8 +685,8 @@ def _filed_late(day: date, rules: Rules, root: Jurisdiction | None) -> Select[An
 #: Each list's statement and the column that identifies its rows (for paging by key).
 _LIST_QUERIES: dict[str, tuple[ListQuery, Any]] = {
     "missing": (_missing, Enterprise.id),
-    "overdue_evaluation": (_overdue(Plan.last_evaluated_on, _evaluation_months), Plan.id),
-    "overdue_drill": (_overdue(Plan.last_drill_on, _drill_months), Plan.id),
+    "overdue_evaluation": (_overdue_evaluation, Plan.id),
+    "overdue_drill": (_overdue_drill, Plan.id),
     "filed_late": (_filed_late, Plan.id),
 }
 
@@ -580,12 +698,15 @@ def _finish_row(kind: str, row: dict[str, Any], day: date, rules: Rules) -> None
         return
     if kind == "filed_late":
         deadline = filing_deadline(row["published_on"], rules)
+        submitted = row["submitted_on"] or row["filed_on"]
         row["deadline"] = deadline
-        row["days_late"] = (row["filed_on"] - deadline).days
+        row["days_late"] = (submitted - deadline).days
+        row["deemed"] = row["filed_on"] is None
         return
     if kind == "overdue_evaluation":
         due = add_months(row["last_evaluated_on"] or row["published_on"], _evaluation_months(rules))
     else:
-        due = add_months(row["last_drill_on"] or row["published_on"], _drill_months(rules))
+        row["last_drill_on"] = _as_date(row["last_drill_on"])
+        due = add_months(row["last_drill_on"], int(row["cycle_months"]))
     row["due"] = due
     row["days_overdue"] = (day - due).days
