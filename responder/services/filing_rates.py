@@ -440,6 +440,16 @@ def listing(
     if limit is None:
         rows = [dict(row._mapping) for row in session.execute(stmt)]
         count = len(rows)
+        if key is None:
+            _describe(session, rows)
+    elif key is None:
+        # Rows already narrow (built from a grouped subquery): one pass, page and total.
+        found = session.execute(
+            stmt.add_columns(func.count().over().label("_total")).offset(offset).limit(limit)
+        ).all()
+        count = found[0][-1] if found else _count(session, stmt)
+        rows = [{k: v for k, v in row._mapping.items() if k != "_total"} for row in found]
+        _describe(session, rows)
     else:
         keyed = stmt.with_only_columns(key, func.count().over()).offset(offset).limit(limit)
         found = session.execute(keyed).all()
@@ -475,11 +485,15 @@ def iter_all(
     large lists; paging with ``OFFSET`` would re-run the query once per batch)."""
     if kind not in LISTS:
         raise InvalidInput(f"list must be one of {', '.join(LISTS)}", field="list")
-    stmt = _LIST_QUERIES[kind][0](day, rules, root)
-    for row in session.execute(stmt.execution_options(yield_per=batch)):
-        record = dict(row._mapping)
-        _finish_row(kind, record, day, rules)
-        yield record
+    build, key = _LIST_QUERIES[kind]
+    stmt = build(day, rules, root)
+    for part in session.execute(stmt.execution_options(yield_per=batch)).partitions():
+        records = [dict(row._mapping) for row in part]
+        if key is None:
+            _describe(session, records)
+        for record in records:
+            _finish_row(kind, record, day, rules)
+            yield record
 
 
 def _missing(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
@@ -536,34 +550,47 @@ def _evaluation_months(rules: Rules) -> int:
     return 12 * rules.evaluation_years
 
 
-def evaluates_clause(rules: Rules, grade: Any) -> ColumnElement[bool]:
+def _holds_hazard_source(day: date) -> ColumnElement[bool]:
+    """The enterprise has a major hazard source live at the end of ``day`` (a correlated
+    probe of the hazard-source index, evaluated only for the rows that reach it)."""
+    return (
+        select(HazardSource.id)
+        .where(
+            HazardSource.enterprise_id == Enterprise.id,
+            or_(HazardSource.retired_at.is_(None), HazardSource.retired_at >= _end_of(day)),
+        )
+        .exists()
+    )
+
+
+def evaluates_clause(rules: Rules, day: date) -> ColumnElement[bool]:
     """SQL for 办法 Art 35's list (as :func:`responder.services.plans.evaluates`):
-    listed industries, the listed users holding a major hazard source, the listed scales."""
+    listed industries, the listed scales, the listed users holding a major hazard source."""
     return or_(
         Enterprise.industry.in_(sorted(rules.evaluation_industries)),
         Enterprise.scale.in_(sorted(rules.evaluation_scales)),
         and_(
             Enterprise.industry.in_(sorted(rules.evaluation_above_threshold_industries)),
-            grade.is_not(None),
+            _holds_hazard_source(day),
         ),
     )
 
 
-def required_clause(rules: Rules, grade: Any) -> ColumnElement[bool]:
+def required_clause(rules: Rules, day: date) -> ColumnElement[bool]:
     """SQL for 条例 Art 7's list: a listed industry, or a live major hazard source."""
-    return or_(Enterprise.industry.in_(sorted(rules.required_industries)), grade.is_not(None))
+    return or_(
+        Enterprise.industry.in_(sorted(rules.required_industries)), _holds_hazard_source(day)
+    )
 
 
 def _overdue_evaluation(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
     """Valid enterprise plans of the 办法 Art 35 units whose evaluation cycle (from the last
     evaluation, else from publication) ended before ``day`` (see
     :func:`last_start_overdue`)."""
-    grades = _grades(day)
     base = func.coalesce(Plan.last_evaluated_on, Plan.published_on)
     return (
         _valid_enterprise_plans(day, rules, root)
-        .outerjoin(grades, grades.c.eid == Enterprise.id)
-        .where(evaluates_clause(rules, grades.c.grade))
+        .where(evaluates_clause(rules, day))
         .where(base <= last_start_overdue(day, _evaluation_months(rules)))
         .order_by(base, Plan.id)
     )
@@ -571,6 +598,8 @@ def _overdue_evaluation(day: date, rules: Rules, root: Jurisdiction | None) -> S
 
 #: Which drill cycle an overdue-drill row is behind on.
 DRILL_SCOPES = ("enterprise", "on_site", "government")
+#: Plan types whose drill is the enterprise's yearly one (comprehensive *or* special).
+ENTERPRISE_DRILL_TYPES = ("comprehensive", "special")
 
 
 def _overdue_drill(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
@@ -582,88 +611,117 @@ def _overdue_drill(day: date, rules: Rules, root: Jurisdiction | None) -> Select
     * ``on_site``: each valid on-site disposal scheme not drilled for half a year;
     * ``government``: each valid government plan not drilled for two years.
     """
-    grades = _grades(day)
-    required = required_clause(rules, grades.c.grade)
     base = func.coalesce(Plan.last_drill_on, Plan.published_on)
-    latest = func.max(base)
-    months = case(
-        (required, rules.drill_required_units_months), else_=rules.drill_enterprise_months
+    short, long = sorted((rules.drill_required_units_months, rules.drill_enterprise_months))
+    owner = Plan.enterprise_id + 0  # ``+ 0``: scan and sort, not a walk of the index
+    latest = (
+        select(
+            owner.label("eid"),
+            func.max(Plan.id).label("plan_id"),
+            func.max(base).label("last"),
+        )
+        .where(valid_on(day, rules), Plan.plan_type.in_(ENTERPRISE_DRILL_TYPES))
+        .group_by(owner)
+        # Behind on the shorter cycle at least; the government plans' NULL group is dropped
+        # by the join below.
+        .having(func.max(base) <= last_start_overdue(day, short))
+        .subquery("latest_drills")
     )
+    required = required_clause(rules, day)
+    # Behind on the longer cycle whoever you are; on the shorter one only if required
+    # (the Art 7 list decides which; its probe runs only for rows between the cutoffs).
+    short_is_required = rules.drill_required_units_months == short
     per_enterprise = (
         select(
             literal("enterprise").label("scope"),
-            func.max(Plan.id).label("plan_id"),
+            latest.c.plan_id.label("plan_id"),
             Enterprise.id.label("enterprise_id"),
-            latest.label("last_drill_on"),
-            func.min(months).label("cycle_months"),
+            latest.c.last.label("last_drill_on"),
+            case(
+                (required, rules.drill_required_units_months),
+                else_=rules.drill_enterprise_months,
+            ).label("cycle_months"),
         )
-        .select_from(Plan)
-        .join(Enterprise, Enterprise.id == Plan.enterprise_id)
-        .outerjoin(grades, grades.c.eid == Enterprise.id)
-        .where(valid_on(day, rules), *_existing(day, root))
-        .where(Plan.plan_type.in_(("comprehensive", "special")))
-        .group_by(Enterprise.id)
-        .having(
+        .select_from(latest)
+        .join(Enterprise, Enterprise.id == latest.c.eid)
+        .where(*_existing(day, root))
+        .where(
             or_(
+                latest.c.last <= last_start_overdue(day, long),
                 and_(
-                    func.min(months) == rules.drill_required_units_months,
-                    latest <= last_start_overdue(day, rules.drill_required_units_months),
-                ),
-                and_(
-                    func.min(months) != rules.drill_required_units_months,
-                    latest <= last_start_overdue(day, rules.drill_enterprise_months),
+                    latest.c.last <= last_start_overdue(day, short),
+                    required if short_is_required else ~required,
                 ),
             )
         )
     )
-    on_site = (
+    # On-site schemes and government plans: one scan of the plans for both.
+    is_government = Plan.owner_kind == "government"
+    single = (
         select(
-            literal("on_site"),
+            case((is_government, "government"), else_="on_site"),
             Plan.id,
-            Enterprise.id,
+            Plan.enterprise_id,
             base,
-            literal(rules.drill_on_site_months),
+            case(
+                (is_government, rules.drill_government_months),
+                else_=rules.drill_on_site_months,
+            ),
         )
         .select_from(Plan)
-        .join(Enterprise, Enterprise.id == Plan.enterprise_id)
-        .where(valid_on(day, rules), *_existing(day, root), Plan.plan_type == "on_site")
-        .where(base <= last_start_overdue(day, rules.drill_on_site_months))
-    )
-    government = (
-        select(
-            literal("government"),
-            Plan.id,
-            literal(None).label("enterprise_id"),
-            base,
-            literal(rules.drill_government_months),
+        .outerjoin(Enterprise, Enterprise.id == Plan.enterprise_id)
+        .where(valid_on(day, rules))
+        .where(
+            or_(
+                and_(
+                    is_government,
+                    base <= last_start_overdue(day, rules.drill_government_months),
+                    *(
+                        []
+                        if root is None
+                        else [jurisdictions.subtree_filter(Plan.jurisdiction_id, root.path)]
+                    ),
+                ),
+                and_(
+                    Plan.plan_type == "on_site",
+                    Enterprise.id.is_not(None),
+                    base <= last_start_overdue(day, rules.drill_on_site_months),
+                    *_existing(day, root),
+                ),
+            )
         )
-        .where(valid_on(day, rules), Plan.owner_kind == "government")
-        .where(base <= last_start_overdue(day, rules.drill_government_months))
     )
-    if root is not None:
-        government = government.where(jurisdictions.subtree_filter(Plan.jurisdiction_id, root.path))
-    rows = union_all(per_enterprise, on_site, government).subquery("overdue_drills")
-    owner = Enterprise.__table__.alias("owner")
-    return (
-        select(
-            rows.c.scope,
-            rows.c.plan_id,
-            Plan.title,
-            Plan.plan_type,
-            Plan.filing_number,
-            rows.c.enterprise_id,
-            owner.c.name.label("enterprise"),
-            owner.c.industry,
-            Jurisdiction.name.label("jurisdiction"),
-            rows.c.last_drill_on,
-            rows.c.cycle_months,
+    rows = union_all(per_enterprise, single).subquery("overdue_drills")
+    # Narrow rows only: the page's titles and names are read afterwards by plan id
+    # (:func:`_describe`), so the sort carries no wide columns.
+    return select(rows).order_by(rows.c.last_drill_on, rows.c.plan_id)
+
+
+def _describe(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Add each row's plan title, type, number, enterprise name, industry and jurisdiction
+    (one query for the page)."""
+    ids = {row["plan_id"] for row in rows}
+    if not ids:
+        return
+    found = {
+        r.plan_id: r
+        for r in session.execute(
+            select(
+                Plan.id.label("plan_id"),
+                Plan.title,
+                Plan.plan_type,
+                Plan.filing_number,
+                Enterprise.name.label("enterprise"),
+                Enterprise.industry,
+                Jurisdiction.name.label("jurisdiction"),
+            )
+            .outerjoin(Enterprise, Enterprise.id == Plan.enterprise_id)
+            .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
+            .where(Plan.id.in_(ids))
         )
-        .select_from(rows)
-        .join(Plan, Plan.id == rows.c.plan_id)
-        .outerjoin(owner, owner.c.id == rows.c.enterprise_id)
-        .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
-        .order_by(rows.c.last_drill_on, rows.c.plan_id)
-    )
+    }
+    for row in rows:
+        row.update(found[row["plan_id"]]._mapping)
 
 
 def _filed_late(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
@@ -682,11 +740,12 @@ def _filed_late(day: date, rules: Rules, root: Jurisdiction | None) -> Select[An
     return stmt
 
 
-#: Each list's statement and the column that identifies its rows (for paging by key).
+#: Each list's statement and the column that identifies its rows (for paging by key;
+#: None: page in one pass).
 _LIST_QUERIES: dict[str, tuple[ListQuery, Any]] = {
     "missing": (_missing, Enterprise.id),
     "overdue_evaluation": (_overdue_evaluation, Plan.id),
-    "overdue_drill": (_overdue_drill, Plan.id),
+    "overdue_drill": (_overdue_drill, None),
     "filed_late": (_filed_late, Plan.id),
 }
 
