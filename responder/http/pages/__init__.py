@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from responder.http.pages import audit, auth_pages, dispatch, display, drills, filing, registry
+from responder.http.pages import (
+    audit,
+    auth_pages,
+    dispatch,
+    display,
+    drills,
+    filing,
+    plans,
+    registry,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -16,3 +25,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(drills.bp)
     app.register_blueprint(dispatch.bp)
     app.register_blueprint(filing.bp)
+    app.register_blueprint(plans.bp)
