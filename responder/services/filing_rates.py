@@ -425,6 +425,7 @@ def listing(
     root: Jurisdiction | None = None,
     offset: int = 0,
     limit: int | None = 50,
+    industry: str | None = None,
 ) -> Listing:
     """One page of a list (``limit`` None: all rows, for exports).
 
@@ -436,7 +437,7 @@ def listing(
     if kind not in LISTS:
         raise InvalidInput(f"list must be one of {', '.join(LISTS)}", field="list")
     build, key = _LIST_QUERIES[kind]
-    stmt = build(day, rules, root)
+    stmt = _only_industry(build(day, rules, root), key, industry)
     if limit is None:
         rows = [dict(row._mapping) for row in session.execute(stmt)]
         count = len(rows)
@@ -465,6 +466,16 @@ def listing(
     return Listing(kind, rows, int(count))
 
 
+def _only_industry(stmt: Select[Any], key: Any, industry: str | None) -> Select[Any]:
+    """A list narrowed to one industry's enterprises (government plans drop out)."""
+    if not industry:
+        return stmt
+    if key is None:  # the narrow union rows: by their enterprise id
+        owners = select(Enterprise.id).where(Enterprise.industry == industry)
+        return stmt.where(stmt.selected_columns.enterprise_id.in_(owners))
+    return stmt.where(Enterprise.industry == industry)
+
+
 def _count(session: Session, stmt: Select[Any]) -> int:
     """The number of rows of a list statement (its ordering dropped)."""
     return int(
@@ -480,13 +491,14 @@ def iter_all(
     rules: Rules,
     root: Jurisdiction | None = None,
     batch: int = 5000,
+    industry: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every row of a list, streamed from one query ``batch`` rows at a time (exports of
     large lists; paging with ``OFFSET`` would re-run the query once per batch)."""
     if kind not in LISTS:
         raise InvalidInput(f"list must be one of {', '.join(LISTS)}", field="list")
     build, key = _LIST_QUERIES[kind]
-    stmt = build(day, rules, root)
+    stmt = _only_industry(build(day, rules, root), key, industry)
     for part in session.execute(stmt.execution_options(yield_per=batch)).partitions():
         records = [dict(row._mapping) for row in part]
         if key is None:

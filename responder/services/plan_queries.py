@@ -210,8 +210,9 @@ class QueueItem:
 
 
 def review_queue(session: Session, actor: Actor, *, today: date, rules: Rules) -> list[QueueItem]:
-    """Submitted plans the actor may file, ordered by the authority's deadline (the oldest
-    submission first; incomplete ones, which have no deadline, by submission day)."""
+    """Submitted plans the actor may file, ordered by the authority's check deadline (an
+    incomplete submission has the same 5 working days to be answered, by a return, though
+    it is never deemed filed)."""
     actor.require("plans.file")
     stmt = (
         select(Plan)
@@ -221,14 +222,13 @@ def review_queue(session: Session, actor: Actor, *, today: date, rules: Rules) -
     items = []
     for plan in session.scalars(stmt):
         deadline = check_deadline(plan.submitted_on, rules) if plan.submitted_on else None
-        complete = plan.deemed_filed_on is not None
         items.append(
             QueueItem(
                 plan=plan,
-                check_deadline=deadline if complete else None,
+                check_deadline=deadline,
                 working_days_left=(
-                    working_days_between(today, deadline, rules)
-                    if complete and deadline is not None
+                    max(0, working_days_between(today, deadline, rules))
+                    if deadline is not None
                     else None
                 ),
                 deemed=plan_service.is_deemed_filed(plan, today),

@@ -293,7 +293,10 @@ def test_rates_lists_and_exports(people, region, make_enterprise, make_plan, log
     csv_response = city_clerk.get("/api/v1/filing/lists/missing.csv?as_of=2024-06-30")
     assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
     text = csv_response.data.decode("utf-8-sig").splitlines()
-    assert text[0].startswith("企业ID enterprise_id") and len(text) == 3
+    assert text[0].startswith("企业编号,企业,统一社会信用代码,行业") and len(text) == 3
+    assert "煤矿" in text[1] + text[2] or "危险化学品储存" in text[1] + text[2]  # words, not codes
+    english = city_clerk.get("/api/v1/filing/lists/missing.csv?as_of=2024-06-30&lang=en")
+    assert english.data.decode("utf-8-sig").startswith("Enterprise ID,Enterprise,Credit code")
     xlsx = city_clerk.get("/api/v1/filing/lists/missing.xlsx?as_of=2024-06-30")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     values = list(sheet.values)

@@ -8,8 +8,6 @@ nothing changed.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
@@ -25,10 +23,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import login_required
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from responder.errors import DomainError, InvalidInput
+from responder.http.api.filing import MEDIA_TYPES, csv_bytes, xlsx_bytes
 from responder.http.auth import current_actor
 from responder.localization import current_language
 from responder.models import Enterprise, EnterpriseStaff, Jurisdiction, Plan, db
@@ -229,29 +227,17 @@ def plan_export(fmt: str) -> Response:
 def spreadsheet(
     fmt: str, name: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]
 ) -> Response:
-    """Rows as a CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) or XLSX."""
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([header for _key, header in columns])
-        for row in rows:
-            writer.writerow([row.get(key, "") for key, _header in columns])
-        body: bytes = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-        media = "text/csv; charset=utf-8"
-    else:
-        book = Workbook()
-        sheet = book.active
-        sheet.append([header for _key, header in columns])
-        for row in rows:
-            sheet.append([row.get(key, "") for key, _header in columns])
-        out = io.BytesIO()
-        book.save(out)
-        body = out.getvalue()
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=media.split(";")[0])
-    response.headers["Content-Type"] = media
-    response.headers["Content-Disposition"] = f"attachment; filename={name}.{fmt}"
-    return response
+    """Rows as a CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) or XLSX,
+    formula-looking text defused (the filing exports' writers)."""
+    body = (csv_bytes if fmt == "csv" else xlsx_bytes)(columns, rows)
+    return Response(
+        body,
+        mimetype=MEDIA_TYPES[fmt].split(";")[0],
+        headers={
+            "Content-Type": MEDIA_TYPES[fmt],
+            "Content-Disposition": f'attachment; filename="{name}.{fmt}"',
+        },
+    )
 
 
 # --- the review queue -----------------------------------------------------------------------
