@@ -548,7 +548,8 @@ def _plan_listing(*extra: Any) -> Select[Any]:
             Jurisdiction.name.label("jurisdiction"),
         )
         .join(Enterprise, Enterprise.id == Plan.enterprise_id)
-        .join(Jurisdiction, Jurisdiction.id == Enterprise.jurisdiction_id)
+        # ``+ 0``: look each row's jurisdiction up, never walk a jurisdiction's enterprises
+        .join(Jurisdiction, Jurisdiction.id == Enterprise.jurisdiction_id + 0)
     )
 
 
