@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -135,6 +135,10 @@ class _Writer:
             plan.jurisdiction_id = owner.jurisdiction_id
             plan.enterprise = owner
         plan.jurisdiction = self.nodes[plan.jurisdiction_id]
+        if plan.submitted_on is not None:
+            plan.submitted_at = _moment(plan.submitted_on)
+        if plan.status == "returned" and plan.submitted_on is not None:
+            plan.returned_at = _moment(add_working_days(plan.submitted_on, 3, self.rules))
         self.session.add(plan)
         self.session.flush()
         self.demo.counts["plans"] += 1
@@ -154,6 +158,7 @@ class _Writer:
                     content_type="application/pdf",
                     size=2048,
                     uploaded_by="demo",
+                    uploaded_at=_moment(plan.submitted_on or plan.published_on or self.today),
                     material=material,
                 )
             )
@@ -239,6 +244,7 @@ class _Writer:
             participants=rng.randint(8, 120),
             notes="演练达到预期目的，通讯联络环节需加强",
             recorded_by="demo",
+            recorded_at=_moment(held),
             plan_rows=[DrillRecordPlan(plan_id=plan.id)],
         )
         self.session.add(record)
@@ -263,6 +269,7 @@ class _Writer:
                 conclusion="预案总体适用，应急资源清单已更新",
                 revision_needed=rng.random() < 0.2,
                 recorded_by="demo",
+                recorded_at=_moment(held),
             )
         )
         plan.last_evaluated_on = held
@@ -360,6 +367,11 @@ class _Writer:
         for (authority_id, year), last in sorted(self.numbers.items()):
             self.session.add(FilingSequence(authority_id=authority_id, year=year, last_number=last))
         self.session.flush()
+
+
+def _moment(day: date) -> datetime:
+    """A fixed time on ``day`` (so two loads of the demo write the same rows)."""
+    return datetime.combine(day, time(2, 0), tzinfo=UTC)
 
 
 def _staff_login(demo: Demo, enterprise: Enterprise) -> None:
