@@ -22,6 +22,7 @@ from responder.models.base import WRITE_TXN, take_write_next
 from responder.routing import CacheError, RoadNetwork
 from responder.rules import load_rules
 from responder.services import plan_coverage
+from responder.services.workdays import log_calendar_warnings, today_in
 from responder.settings import REPO_ROOT, load_settings
 
 MIGRATIONS_DIR = REPO_ROOT / "plans_db" / "migrations"
@@ -50,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     http.init_app(app)
     commands.init_app(app)
     plan_coverage.keep_current(Session, _counted_plan_types)
+    log_calendar_warnings(app.extensions["responder.rules"], today_in(app.config["TIMEZONE"]))
     return app
 
 

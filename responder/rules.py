@@ -15,6 +15,15 @@ DEFAULT_RULES_FILE = Path(__file__).with_name("rules.toml")
 
 
 @dataclass(frozen=True)
+class CalendarYear:
+    """One year of the State Council holiday notice as shipped in the rules file."""
+
+    year: int
+    source: str
+    verified: bool
+
+
+@dataclass(frozen=True)
 class Rules:
     """The domain rules in force for one app instance."""
 
@@ -23,17 +32,43 @@ class Rules:
     severity_scale: dict[str, int]
     working_days_to_file: int
     evaluation_years: int
-    drill_months: int
     target_rate: float
+    #: Who must file (条例 Art 7), the province switch for chemical users applied.
     required_industries: frozenset[str]
-    high_risk_industries: frozenset[str]
+    #: Who evaluates every ``evaluation_years`` (办法 Art 35): by industry, by industry when
+    #: holding a major hazard source (above the set quantities), and by enterprise scale.
+    evaluation_industries: frozenset[str]
+    evaluation_above_threshold_industries: frozenset[str] = frozenset()
+    evaluation_scales: frozenset[str] = frozenset()
+    #: Days the authority has to check a complete submission (办法 Art 28).
+    check_working_days: int = 5
+    #: Months between drills (办法 Art 33, 条例 Art 8): per enterprise (comprehensive or
+    #: special), per on-site scheme, for the 条例 Art 7 units, for government bodies.
+    drill_enterprise_months: int = 12
+    drill_on_site_months: int = 6
+    drill_required_units_months: int = 6
+    drill_government_months: int = 24
+    #: Materials a submission needs (办法 Art 27), by plan owner kind.
+    materials: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The review opinion is needed only from units that must file (and so must review).
+    review_opinion_only_required: bool = True
     holidays: frozenset[date] = field(default_factory=frozenset)
     workdays: frozenset[date] = field(default_factory=frozenset)
+    #: The holiday-calendar years shipped: year → (source notice, verified against it).
+    calendar_years: dict[int, CalendarYear] = field(default_factory=dict)
     counted_plan_types: frozenset[str] = frozenset({"comprehensive", "special", "on_site"})
     #: Days after which a registry record not re-verified by its owner counts as stale.
     stale_after_days: int = 90
     #: Drills: minutes a team stays on scene by specialty (``default`` for the rest).
     drill_on_scene_min: dict[str, float] = field(default_factory=lambda: {"default": 60.0})
+
+    def required_materials(self, owner_kind: str, *, required_unit: bool) -> tuple[str, ...]:
+        """The materials a submission by this kind of owner must carry (办法 Art 27);
+        ``required_unit``: the enterprise is one that must file (and hold a review)."""
+        wanted = self.materials.get(owner_kind, ())
+        if owner_kind == "enterprise" and self.review_opinion_only_required and not required_unit:
+            wanted = tuple(m for m in wanted if m != "review_opinion")
+        return wanted
 
     def mobilization_for(self, kind: str) -> float:
         """Default mobilization minutes for a team kind."""
@@ -66,21 +101,64 @@ def load_rules(path: str | Path | None = None) -> Rules:
     if path:
         data = _merge(data, tomllib.loads(Path(path).read_text(encoding="utf-8")))
     filing = data["filing"]
+    drills = filing.get("drills", {})
+    required = set(filing["required_industries"])
+    if filing.get("hazchem_users_must_file", False):
+        required.add("hazchem_use")
+    holidays: set[date] = set()
+    workdays: set[date] = set()
+    years: dict[int, CalendarYear] = {}
+    for year, entry in sorted(data.get("calendar", {}).items()):
+        years[int(year)] = CalendarYear(
+            int(year), str(entry.get("source", "")), bool(entry.get("verified", False))
+        )
+        holidays.update(day for item in entry.get("holidays", []) for day in _days(item))
+        workdays.update(day for item in entry.get("workdays", []) for day in _days(item))
+    # Older rules files listed loose days under [filing]; keep honouring them.
+    holidays.update(day for item in filing.get("holidays", []) for day in _days(item))
+    workdays.update(day for item in filing.get("workdays", []) for day in _days(item))
     return Rules(
         mobilization_min={k: float(v) for k, v in data["mobilization_min"].items()},
         arrival_standard_min={k: float(v) for k, v in data["arrival_standard_min"].items()},
         severity_scale={k: int(v) for k, v in data["severity_scale"].items()},
         working_days_to_file=int(filing["working_days_to_file"]),
         evaluation_years=int(filing["evaluation_years"]),
-        drill_months=int(filing["drill_months"]),
         target_rate=float(filing["target_rate"]),
-        required_industries=frozenset(filing["required_industries"]),
-        high_risk_industries=frozenset(filing["high_risk_industries"]),
-        holidays=frozenset(date.fromisoformat(d) for d in filing.get("holidays", [])),
-        workdays=frozenset(date.fromisoformat(d) for d in filing.get("workdays", [])),
+        required_industries=frozenset(required),
+        evaluation_industries=frozenset(filing["evaluation_industries"]),
+        evaluation_above_threshold_industries=frozenset(
+            filing.get("evaluation_above_threshold_industries", [])
+        ),
+        evaluation_scales=frozenset(filing.get("evaluation_scales", [])),
+        check_working_days=int(filing.get("check_working_days", 5)),
+        drill_enterprise_months=int(drills.get("enterprise_months", 12)),
+        drill_on_site_months=int(drills.get("on_site_months", 6)),
+        drill_required_units_months=int(drills.get("required_units_months", 6)),
+        drill_government_months=int(drills.get("government_months", 24)),
+        materials={
+            kind: tuple(items)
+            for kind, items in filing.get("materials", {}).items()
+            if isinstance(items, list)
+        },
+        review_opinion_only_required=bool(
+            filing.get("materials", {}).get("review_opinion_only_required", True)
+        ),
+        holidays=frozenset(holidays - workdays),
+        workdays=frozenset(workdays),
+        calendar_years=years,
         counted_plan_types=frozenset(filing["counted_plan_types"]),
         stale_after_days=int(data.get("registry", {}).get("stale_after_days", 90)),
         drill_on_scene_min={
             k: float(v) for k, v in data.get("drill_on_scene_min", {"default": 60}).items()
         },
     )
+
+
+def _days(item: str) -> list[date]:
+    """The days of one calendar entry: ``"2024-10-01"`` or a range ``"a..b"`` (inclusive)."""
+    first, _sep, last = str(item).partition("..")
+    start = date.fromisoformat(first.strip())
+    end = date.fromisoformat(last.strip()) if last else start
+    if end < start:
+        raise ValueError(f"calendar range {item!r} ends before it starts")
+    return [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]

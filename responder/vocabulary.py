@@ -71,6 +71,7 @@ INDUSTRIES: Vocabulary = {
     "metal_smelting": ("金属冶炼", "Metal smelting"),
     "oil_gas_pipeline": ("油气输送管道", "Oil and gas pipeline"),
     "crowded_place": ("人员密集场所", "Crowded place"),
+    "urban_rail": ("城市轨道交通运营", "Urban rail transit operation"),
     "industry_trade": ("工贸", "Industry and trade"),
 }
 
@@ -128,6 +129,31 @@ PLAN_STATUSES: Vocabulary = {
     "returned": ("已退回", "Returned"),
     "superseded": ("已修订替代", "Superseded"),
     "withdrawn": ("已撤回", "Withdrawn"),
+}
+
+#: Filing materials (办法 Art 27; 2024 办法 for government plans): a document's role.
+PLAN_MATERIALS: Vocabulary = {
+    "application_form": ("备案申请表", "Filing application form"),
+    "review_opinion": ("评审（论证）意见", "Review opinion"),
+    "plan_text": ("应急预案文本", "Plan text"),
+    "risk_assessment": ("风险评估结果", "Risk assessment"),
+    "resource_survey": ("应急资源调查清单", "Emergency-resource survey"),
+    "drafting_notes": ("编制说明", "Drafting notes"),
+    "other": ("其他材料", "Other material"),
+}
+
+#: Drill forms (办法 Art 33): a tabletop exercise or a live one.
+DRILL_KINDS: Vocabulary = {
+    "tabletop": ("桌面演练", "Tabletop drill"),
+    "live": ("实战演练", "Live drill"),
+}
+
+#: A plan's filing state as lists show it (``deemed_filed``: submitted, complete, and the
+#: authority's check window passed without an answer: 视为已经备案).
+FILING_STATES: Vocabulary = {
+    "deemed_filed": ("视为已备案", "Deemed filed"),
+    "awaiting_check": ("待审核", "Awaiting check"),
+    "incomplete": ("材料不全", "Incomplete materials"),
 }
 
 FILING_LISTS: Vocabulary = {

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from responder.demo import accounts, enterprises, region, resources, stock
+from responder.demo import accounts, enterprises, plans, region, resources, stock
 from responder.demo.context import Demo, Login
 from responder.demo.roads import DEMO_OSM, read_road_nodes
 from responder.errors import Conflict
@@ -47,6 +47,7 @@ STEPS: list[tuple[str, Step]] = [
     ("enterprises", enterprises.load_enterprises),
     ("hazard_sources", enterprises.load_hazard_sources),
     ("users", accounts.load_users),
+    ("plans", plans.load_plans),
 ]
 
 

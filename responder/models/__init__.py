@@ -16,7 +16,10 @@ from responder.models.drills import Drill, DrillIncident, DrillRun
 from responder.models.enterprises import Enterprise, HazardSource
 from responder.models.geography import Jurisdiction
 from responder.models.plans import (
+    DrillRecord,
+    DrillRecordPlan,
     EnterpriseStaff,
+    EvaluationRecord,
     FilingSequence,
     Plan,
     PlanCoverage,
@@ -44,9 +47,12 @@ __all__ = [
     "Depot",
     "Drill",
     "DrillIncident",
+    "DrillRecord",
+    "DrillRecordPlan",
     "DrillRun",
     "Enterprise",
     "EnterpriseStaff",
+    "EvaluationRecord",
     "Expert",
     "FilingSequence",
     "HazardSource",

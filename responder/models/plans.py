@@ -136,6 +136,12 @@ class Plan(Timestamps, Base):
 
     published_on: Mapped[date | None] = mapped_column()
     submitted_at: Mapped[datetime | None] = mapped_column()
+    #: The local calendar day of the (last) submission: lateness is judged on it.
+    submitted_on: Mapped[date | None] = mapped_column()
+    #: Set when a *complete* submission arrives: the day it counts as filed if the
+    #: authority neither files nor returns it within its check window (视为已经备案);
+    #: cleared when it is returned in time.
+    deemed_filed_on: Mapped[date | None] = mapped_column(index=True)
     filed_on: Mapped[date | None] = mapped_column()
     last_evaluated_on: Mapped[date | None] = mapped_column()
     last_drill_on: Mapped[date | None] = mapped_column()
@@ -195,8 +201,69 @@ class PlanDocument(Base):
     size: Mapped[int] = mapped_column()
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     uploaded_by: Mapped[str] = mapped_column(String(64), default="")
+    #: Which filing material this is (``PLAN_MATERIALS``: plan text, review opinion, ...).
+    material: Mapped[str] = mapped_column(String(32), default="other")
 
     plan: Mapped[Plan] = relationship(back_populates="documents")
+
+
+class DrillRecord(Base):
+    """A drill actually held (办法 Art 33): of one or more plans, on a day, tabletop or live.
+
+    Recording one moves the drilled plans' ``last_drill_on`` (and so their drill due dates
+    and the overdue lists).  ``drill_id`` links a simulator drill recorded as a tabletop
+    exercise.  The attachment (a report, photos) is stored like plan documents.
+    """
+
+    __tablename__ = "drill_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
+    participants: Mapped[int] = mapped_column(default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    drill_id: Mapped[int | None] = mapped_column(ForeignKey("drills.id"))
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64))
+    attachment_name: Mapped[str] = mapped_column(String(200), default="")
+    attachment_type: Mapped[str] = mapped_column(String(100), default="")
+    recorded_by: Mapped[str] = mapped_column(String(64), default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    plan_rows: Mapped[list[DrillRecordPlan]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def plan_ids(self) -> list[int]:
+        return sorted(row.plan_id for row in self.plan_rows)
+
+
+class DrillRecordPlan(Base):
+    """A plan exercised by a drill record."""
+
+    __tablename__ = "drill_record_plans"
+
+    drill_record_id: Mapped[int] = mapped_column(
+        ForeignKey("drill_records.id", ondelete="CASCADE"), primary_key=True
+    )
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), primary_key=True, index=True)
+
+
+class EvaluationRecord(Base):
+    """An evaluation of a plan held (办法 Art 35): its conclusion and whether the plan must
+    be revised.  Recording one moves the plan's ``last_evaluated_on``."""
+
+    __tablename__ = "evaluation_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    held_on: Mapped[date] = mapped_column()
+    conclusion: Mapped[str] = mapped_column(Text)
+    revision_needed: Mapped[bool] = mapped_column(default=False)
+    recorded_by: Mapped[str] = mapped_column(String(64), default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class FilingSequence(Base):
@@ -254,7 +321,10 @@ class EnterpriseStaff(Base):
 
 
 __all__ = [
+    "DrillRecord",
+    "DrillRecordPlan",
     "EnterpriseStaff",
+    "EvaluationRecord",
     "FilingSequence",
     "Plan",
     "PlanCoverage",

@@ -20,11 +20,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from responder.errors import InvalidInput, NotFound
+from responder.errors import Conflict, InvalidInput, NotFound
 from responder.models import Plan, PlanDocument
 from responder.services import audit
 from responder.services import plans as plan_service
 from responder.services.actors import Actor
+from responder.vocabulary import PLAN_MATERIALS
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -85,9 +86,18 @@ def store(
     filename: str | None,
     root: Path,
     max_bytes: int,
+    material: str = "other",
 ) -> PlanDocument:
-    """Validate and keep one uploaded document of ``plan``."""
+    """Validate and keep one uploaded document of ``plan``; ``material`` says which filing
+    material it is (办法 Art 27: plan text, review opinion, ...)."""
     plan_service.require_on(session, actor, "plans.submit", plan)
+    if material not in PLAN_MATERIALS:
+        raise InvalidInput(f"unknown material '{material}'", field="material")
+    if plan.status not in plan_service.EDITABLE_STATUSES:
+        raise Conflict(
+            f"a {plan.status} plan's documents are fixed; revise it for a new version",
+            field="file",
+        )
     if not content:
         raise InvalidInput("the file is empty", field="file")
     if len(content) > max_bytes:
@@ -108,8 +118,21 @@ def store(
         select(PlanDocument).where(PlanDocument.plan_id == plan.id, PlanDocument.sha256 == digest)
     )
     if existing is not None:
+        if existing.material != material:
+            before = {"document_id": existing.id, "material": existing.material}
+            existing.material = material
+            session.flush()
+            audit.record(
+                session,
+                actor,
+                "relabel_document",
+                "plan",
+                plan.id,
+                before=before,
+                after={"document_id": existing.id, "material": material},
+            )
         return existing
-    _write_once(storage_path(root, digest), content)
+    write_once(storage_path(root, digest), content)
     document = PlanDocument(
         plan_id=plan.id,
         sha256=digest,
@@ -117,6 +140,7 @@ def store(
         content_type=content_type,
         filename=clean_filename(filename, content_type),
         uploaded_by=actor.username,
+        material=material,
     )
     session.add(document)
     session.flush()
@@ -126,12 +150,17 @@ def store(
         "upload",
         "plan",
         plan.id,
-        after={"document_id": document.id, "sha256": digest, "size": len(content)},
+        after={
+            "document_id": document.id,
+            "sha256": digest,
+            "size": len(content),
+            "material": material,
+        },
     )
     return document
 
 
-def _write_once(path: Path, content: bytes) -> None:
+def write_once(path: Path, content: bytes) -> None:
     """Write atomically (temp file + rename); identical bytes already there are kept."""
     if path.exists():
         return

@@ -35,12 +35,26 @@ NON_FILING_LEVELS = frozenset({"township", "grid"})
 
 
 def authority_for(plan: Plan) -> Jurisdiction:
-    """The jurisdiction whose clerks file ``plan``: the owner's own jurisdiction, or the
-    nearest county (or higher) above it when the owner sits in a township or grid."""
+    """The jurisdiction whose clerks file ``plan``.
+
+    An enterprise's plan: its own jurisdiction, or the nearest county (or higher) above it
+    when it sits in a township or grid.  A government body's plan: the government of the
+    same level (办法 Art 25; 2024 办法 Art 26), whatever the level.
+    """
     node = plan.jurisdiction
+    if plan.owner_kind == "government":
+        return node
     while node.level in NON_FILING_LEVELS and node.parent is not None:
         node = node.parent
     return node
+
+
+def copy_to(plan: Plan) -> Jurisdiction | None:
+    """Where a government plan's filing is copied: the emergency management department one
+    level up (None for enterprise plans and for the top of the tree)."""
+    if plan.owner_kind != "government":
+        return None
+    return plan.jurisdiction.parent
 
 
 def file_plan(
@@ -68,8 +82,18 @@ def file_plan(
         raise Conflict(
             f"only submitted plans can be filed (this one is {plan.status})", field="status"
         )
+    missing = plan_service.missing_materials(session, plan, rules)
+    if missing:
+        raise InvalidInput(
+            f"the submission is incomplete (办法 Art 27): {', '.join(missing)} missing; "
+            "return it with reasons instead",
+            field="documents",
+            code="incomplete",
+        )
     before = plan_service.snapshot(plan)
-    late = plan.owner_kind == "enterprise" and is_late(plan.published_on, filed_on, rules)
+    # Lateness is the owner's, judged on the submission day (办法 Art 26).
+    submitted_on = plan.submitted_on or (plan.submitted_at.date() if plan.submitted_at else today)
+    late = is_late(plan.published_on, submitted_on, rules)
     moved = rows_changed(
         session,
         update(Plan)

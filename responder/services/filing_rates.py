@@ -7,7 +7,9 @@ Definitions (the rules come from ``rules.toml``):
   hazard source not retired by the end of D.  Its *hazard grade* is the highest (lowest
   number) grade of those sources; ``none`` without one.
 * It is *covered* if it has a plan of a counted type (``counted_plan_types``) that was
-  filed on or before D and neither superseded nor withdrawn on or before D.  Two valid plans
+  filed — or deemed filed (视为已经备案: a complete submission the authority left
+  unanswered past its check window) — on or before D and neither superseded nor withdrawn
+  on or before D.  Two valid plans
   count once; a plan filed after D, or superseded/withdrawn by D, does not count.  The
   rates read this from the enterprise's coverage spans (:class:`~responder.models.PlanCoverage`,
   kept in step with the plans by :mod:`responder.services.plan_coverage`): at most one
@@ -130,9 +132,10 @@ def _grades(day: date) -> Any:
 
 
 def valid_on(day: date, rules: Rules) -> ColumnElement[bool]:
-    """Plans (of counted types) in force on ``day``."""
+    """Plans (of counted types) in force on ``day``: filed or deemed filed (视为已经备案) on
+    or before it, and neither superseded nor withdrawn by then."""
     return and_(
-        Plan.filed_on <= day,
+        or_(Plan.filed_on <= day, Plan.deemed_filed_on <= day),
         or_(Plan.superseded_on.is_(None), Plan.superseded_on > day),
         or_(Plan.withdrawn_on.is_(None), Plan.withdrawn_on > day),
         Plan.plan_type.in_(sorted(rules.counted_plan_types)),
@@ -422,6 +425,7 @@ def listing(
     root: Jurisdiction | None = None,
     offset: int = 0,
     limit: int | None = 50,
+    industry: str | None = None,
 ) -> Listing:
     """One page of a list (``limit`` None: all rows, for exports).
 
@@ -433,10 +437,20 @@ def listing(
     if kind not in LISTS:
         raise InvalidInput(f"list must be one of {', '.join(LISTS)}", field="list")
     build, key = _LIST_QUERIES[kind]
-    stmt = build(day, rules, root)
+    stmt = _only_industry(build(day, rules, root), key, industry)
     if limit is None:
         rows = [dict(row._mapping) for row in session.execute(stmt)]
         count = len(rows)
+        if key is None:
+            _describe(session, rows)
+    elif key is None:
+        # Rows already narrow (built from a grouped subquery): one pass, page and total.
+        found = session.execute(
+            stmt.add_columns(func.count().over().label("_total")).offset(offset).limit(limit)
+        ).all()
+        count = found[0][-1] if found else _count(session, stmt)
+        rows = [{k: v for k, v in row._mapping.items() if k != "_total"} for row in found]
+        _describe(session, rows)
     else:
         keyed = stmt.with_only_columns(key, func.count().over()).offset(offset).limit(limit)
         found = session.execute(keyed).all()
@@ -450,6 +464,16 @@ def listing(
     for row in rows:
         _finish_row(kind, row, day, rules)
     return Listing(kind, rows, int(count))
+
+
+def _only_industry(stmt: Select[Any], key: Any, industry: str | None) -> Select[Any]:
+    """A list narrowed to one industry's enterprises (government plans drop out)."""
+    if not industry:
+        return stmt
+    if key is None:  # the narrow union rows: by their enterprise id
+        owners = select(Enterprise.id).where(Enterprise.industry == industry)
+        return stmt.where(stmt.selected_columns.enterprise_id.in_(owners))
+    return stmt.where(Enterprise.industry == industry)
 
 
 def _count(session: Session, stmt: Select[Any]) -> int:
@@ -467,16 +491,21 @@ def iter_all(
     rules: Rules,
     root: Jurisdiction | None = None,
     batch: int = 5000,
+    industry: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every row of a list, streamed from one query ``batch`` rows at a time (exports of
     large lists; paging with ``OFFSET`` would re-run the query once per batch)."""
     if kind not in LISTS:
         raise InvalidInput(f"list must be one of {', '.join(LISTS)}", field="list")
-    stmt = _LIST_QUERIES[kind][0](day, rules, root)
-    for row in session.execute(stmt.execution_options(yield_per=batch)):
-        record = dict(row._mapping)
-        _finish_row(kind, record, day, rules)
-        yield record
+    build, key = _LIST_QUERIES[kind]
+    stmt = _only_industry(build(day, rules, root), key, industry)
+    for part in session.execute(stmt.execution_options(yield_per=batch)).partitions():
+        records = [dict(row._mapping) for row in part]
+        if key is None:
+            _describe(session, records)
+        for record in records:
+            _finish_row(kind, record, day, rules)
+            yield record
 
 
 def _missing(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
@@ -519,7 +548,8 @@ def _plan_listing(*extra: Any) -> Select[Any]:
             Jurisdiction.name.label("jurisdiction"),
         )
         .join(Enterprise, Enterprise.id == Plan.enterprise_id)
-        .join(Jurisdiction, Jurisdiction.id == Enterprise.jurisdiction_id)
+        # ``+ 0``: look each row's jurisdiction up, never walk a jurisdiction's enterprises
+        .join(Jurisdiction, Jurisdiction.id == Enterprise.jurisdiction_id + 0)
     )
 
 
@@ -533,30 +563,189 @@ def _evaluation_months(rules: Rules) -> int:
     return 12 * rules.evaluation_years
 
 
-def _drill_months(rules: Rules) -> int:
-    return rules.drill_months
-
-
-def _overdue(column: Any, cycle_months: Callable[[Rules], int]) -> ListQuery:
-    """Valid plans of high-risk enterprises whose cycle (from ``column``, else from
-    publication) ended before the day (see :func:`last_start_overdue`)."""
-
-    def build(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
-        base = func.coalesce(column, Plan.published_on)
-        return (
-            _valid_enterprise_plans(day, rules, root)
-            .where(Enterprise.industry.in_(sorted(rules.high_risk_industries)))
-            .where(base <= last_start_overdue(day, cycle_months(rules)))
-            .order_by(base, Plan.id)
+def _holds_hazard_source(day: date) -> ColumnElement[bool]:
+    """The enterprise has a major hazard source live at the end of ``day`` (a correlated
+    probe of the hazard-source index, evaluated only for the rows that reach it)."""
+    return (
+        select(HazardSource.id)
+        .where(
+            HazardSource.enterprise_id == Enterprise.id,
+            or_(HazardSource.retired_at.is_(None), HazardSource.retired_at >= _end_of(day)),
         )
+        .exists()
+    )
 
-    return build
+
+def evaluates_clause(rules: Rules, day: date) -> ColumnElement[bool]:
+    """SQL for 办法 Art 35's list (as :func:`responder.services.plans.evaluates`):
+    listed industries, the listed scales, the listed users holding a major hazard source."""
+    return or_(
+        Enterprise.industry.in_(sorted(rules.evaluation_industries)),
+        Enterprise.scale.in_(sorted(rules.evaluation_scales)),
+        and_(
+            Enterprise.industry.in_(sorted(rules.evaluation_above_threshold_industries)),
+            _holds_hazard_source(day),
+        ),
+    )
+
+
+def required_clause(rules: Rules, day: date) -> ColumnElement[bool]:
+    """SQL for 条例 Art 7's list: a listed industry, or a live major hazard source."""
+    return or_(
+        Enterprise.industry.in_(sorted(rules.required_industries)), _holds_hazard_source(day)
+    )
+
+
+def _overdue_evaluation(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
+    """Valid enterprise plans of the 办法 Art 35 units whose evaluation cycle (from the last
+    evaluation, else from publication) ended before ``day`` (see
+    :func:`last_start_overdue`)."""
+    base = func.coalesce(Plan.last_evaluated_on, Plan.published_on)
+    return (
+        _valid_enterprise_plans(day, rules, root)
+        .where(evaluates_clause(rules, day))
+        .where(base <= last_start_overdue(day, _evaluation_months(rules)))
+        .order_by(base, Plan.id)
+    )
+
+
+#: Which drill cycle an overdue-drill row is behind on.
+DRILL_SCOPES = ("enterprise", "on_site", "government")
+#: Plan types whose drill is the enterprise's yearly one (comprehensive *or* special).
+ENTERPRISE_DRILL_TYPES = ("comprehensive", "special")
+
+
+def _overdue_drill(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
+    """Drills overdue on ``day``, one row per cycle that is behind (办法 Art 33, 条例 Art 8):
+
+    * ``enterprise``: an enterprise whose latest drill of any valid comprehensive or
+      special plan (else their publication) is older than its cycle — half a year for the
+      条例 Art 7 units, a year for the others (one drill per enterprise, not per plan);
+    * ``on_site``: each valid on-site disposal scheme not drilled for half a year;
+    * ``government``: each valid government plan not drilled for two years.
+    """
+    base = func.coalesce(Plan.last_drill_on, Plan.published_on)
+    short, long = sorted((rules.drill_required_units_months, rules.drill_enterprise_months))
+    owner = Plan.enterprise_id + 0  # ``+ 0``: scan and sort, not a walk of the index
+    latest = (
+        select(
+            owner.label("eid"),
+            func.max(Plan.id).label("plan_id"),
+            func.max(base).label("last"),
+        )
+        .where(valid_on(day, rules), Plan.plan_type.in_(ENTERPRISE_DRILL_TYPES))
+        .group_by(owner)
+        # Behind on the shorter cycle at least; the government plans' NULL group is dropped
+        # by the join below.
+        .having(func.max(base) <= last_start_overdue(day, short))
+        .subquery("latest_drills")
+    )
+    required = required_clause(rules, day)
+    # Behind on the longer cycle whoever you are; on the shorter one only if required
+    # (the Art 7 list decides which; its probe runs only for rows between the cutoffs).
+    short_is_required = rules.drill_required_units_months == short
+    per_enterprise = (
+        select(
+            literal("enterprise").label("scope"),
+            latest.c.plan_id.label("plan_id"),
+            Enterprise.id.label("enterprise_id"),
+            latest.c.last.label("last_drill_on"),
+            case(
+                (required, rules.drill_required_units_months),
+                else_=rules.drill_enterprise_months,
+            ).label("cycle_months"),
+        )
+        .select_from(latest)
+        .join(Enterprise, Enterprise.id == latest.c.eid)
+        .where(*_existing(day, root))
+        .where(
+            or_(
+                latest.c.last <= last_start_overdue(day, long),
+                and_(
+                    latest.c.last <= last_start_overdue(day, short),
+                    required if short_is_required else ~required,
+                ),
+            )
+        )
+    )
+    # On-site schemes and government plans: one scan of the plans for both.
+    is_government = Plan.owner_kind == "government"
+    single = (
+        select(
+            case((is_government, "government"), else_="on_site"),
+            Plan.id,
+            Plan.enterprise_id,
+            base,
+            case(
+                (is_government, rules.drill_government_months),
+                else_=rules.drill_on_site_months,
+            ),
+        )
+        .select_from(Plan)
+        .outerjoin(Enterprise, Enterprise.id == Plan.enterprise_id)
+        .where(valid_on(day, rules))
+        .where(
+            or_(
+                and_(
+                    is_government,
+                    base <= last_start_overdue(day, rules.drill_government_months),
+                    *(
+                        []
+                        if root is None
+                        else [jurisdictions.subtree_filter(Plan.jurisdiction_id, root.path)]
+                    ),
+                ),
+                and_(
+                    Plan.plan_type == "on_site",
+                    Enterprise.id.is_not(None),
+                    base <= last_start_overdue(day, rules.drill_on_site_months),
+                    *_existing(day, root),
+                ),
+            )
+        )
+    )
+    rows = union_all(per_enterprise, single).subquery("overdue_drills")
+    # Narrow rows only: the page's titles and names are read afterwards by plan id
+    # (:func:`_describe`), so the sort carries no wide columns.
+    return select(rows).order_by(rows.c.last_drill_on, rows.c.plan_id)
+
+
+def _describe(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Add each row's plan title, type, number, enterprise name, industry and jurisdiction
+    (one query for the page)."""
+    ids = {row["plan_id"] for row in rows}
+    if not ids:
+        return
+    found = {
+        r.plan_id: r
+        for r in session.execute(
+            select(
+                Plan.id.label("plan_id"),
+                Plan.title,
+                Plan.plan_type,
+                Plan.filing_number,
+                Enterprise.name.label("enterprise"),
+                Enterprise.industry,
+                Jurisdiction.name.label("jurisdiction"),
+            )
+            .outerjoin(Enterprise, Enterprise.id == Plan.enterprise_id)
+            .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
+            .where(Plan.id.in_(ids))
+        )
+    }
+    for row in rows:
+        row.update(found[row["plan_id"]]._mapping)
 
 
 def _filed_late(day: date, rules: Rules, root: Jurisdiction | None) -> Select[Any]:
+    """Plans submitted after their deadline (judged on the submission day) that count as
+    filed on ``day`` (filed, or deemed filed), newest submission first."""
     stmt = (
-        _plan_listing()
-        .where(Plan.filed_late.is_(True), Plan.filed_on <= day)
+        _plan_listing(Plan.submitted_on, Plan.deemed_filed_on)
+        .where(
+            Plan.filed_late.is_(True),
+            or_(Plan.filed_on <= day, Plan.deemed_filed_on <= day),
+        )
         .order_by(Plan.filed_on.desc(), Plan.id)
     )
     if root is not None:
@@ -564,11 +753,12 @@ def _filed_late(day: date, rules: Rules, root: Jurisdiction | None) -> Select[An
     return stmt
 
 
-#: Each list's statement and the column that identifies its rows (for paging by key).
+#: Each list's statement and the column that identifies its rows (for paging by key;
+#: None: page in one pass).
 _LIST_QUERIES: dict[str, tuple[ListQuery, Any]] = {
     "missing": (_missing, Enterprise.id),
-    "overdue_evaluation": (_overdue(Plan.last_evaluated_on, _evaluation_months), Plan.id),
-    "overdue_drill": (_overdue(Plan.last_drill_on, _drill_months), Plan.id),
+    "overdue_evaluation": (_overdue_evaluation, Plan.id),
+    "overdue_drill": (_overdue_drill, None),
     "filed_late": (_filed_late, Plan.id),
 }
 
@@ -580,12 +770,15 @@ def _finish_row(kind: str, row: dict[str, Any], day: date, rules: Rules) -> None
         return
     if kind == "filed_late":
         deadline = filing_deadline(row["published_on"], rules)
+        submitted = row["submitted_on"] or row["filed_on"]
         row["deadline"] = deadline
-        row["days_late"] = (row["filed_on"] - deadline).days
+        row["days_late"] = (submitted - deadline).days
+        row["deemed"] = row["filed_on"] is None
         return
     if kind == "overdue_evaluation":
         due = add_months(row["last_evaluated_on"] or row["published_on"], _evaluation_months(rules))
     else:
-        due = add_months(row["last_drill_on"] or row["published_on"], _drill_months(rules))
+        row["last_drill_on"] = _as_date(row["last_drill_on"])
+        due = add_months(row["last_drill_on"], int(row["cycle_months"]))
     row["due"] = due
     row["days_overdue"] = (day - due).days

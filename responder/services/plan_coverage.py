@@ -1,7 +1,9 @@
 """Plan coverage: the spans of days on which each enterprise had a counted plan in force.
 
-A plan of a counted type (``rules.counted_plan_types``) is in force from ``filed_on`` up to
-(not including) the day it was superseded or withdrawn.  An enterprise's coverage is the
+A plan of a counted type (``rules.counted_plan_types``) is in force from ``filed_on`` — or
+from ``deemed_filed_on`` when that is earlier: a complete submission the authority left
+unanswered past its check window counts as filed (视为已经备案, 办法 Art 28) — up to (not
+including) the day it was superseded or withdrawn.  An enterprise's coverage is the
 union of those intervals, merged so that its spans neither overlap nor touch; the filing
 rates read it (:mod:`responder.services.filing_rates`) instead of re-deriving it from every
 plan: "covered on day D" becomes one indexed row per enterprise, and the trend over many
@@ -23,22 +25,35 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy import delete, event, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from responder.models import Plan, PlanCoverage
 from responder.models.plans import OPEN_END
 
 #: Plan columns whose change can move an enterprise's coverage.
-TRACKED = ("enterprise_id", "plan_type", "filed_on", "superseded_on", "withdrawn_on")
+TRACKED = (
+    "enterprise_id",
+    "plan_type",
+    "filed_on",
+    "deemed_filed_on",
+    "superseded_on",
+    "withdrawn_on",
+)
 _CHUNK = 500
 
 Span = tuple[date, date]
 PlanTypes = Callable[[Session], Collection[str]]
 
 
+def in_force_from(filed_on: date | None, deemed_filed_on: date | None) -> date | None:
+    """The day a plan starts to count: filed, or deemed filed, whichever came first."""
+    days = [day for day in (filed_on, deemed_filed_on) if day is not None]
+    return min(days) if days else None
+
+
 def spans(intervals: Iterable[tuple[date, date | None, date | None]]) -> list[Span]:
-    """Merge plans' ``(filed_on, superseded_on, withdrawn_on)`` into sorted, disjoint,
+    """Merge plans' ``(in force from, superseded_on, withdrawn_on)`` into sorted, disjoint,
     non-touching spans ``[start, end)``; an interval that ends the day it starts is empty."""
     pieces = sorted(
         (filed, min(superseded or OPEN_END, withdrawn or OPEN_END))
@@ -77,10 +92,16 @@ def rebuild(session: Session, plan_types: Collection[str]) -> int:
 
 def _plan_intervals(plan_types: Collection[str], *where: Any) -> Any:
     return (
-        select(Plan.enterprise_id, Plan.filed_on, Plan.superseded_on, Plan.withdrawn_on)
+        select(
+            Plan.enterprise_id,
+            Plan.filed_on,
+            Plan.deemed_filed_on,
+            Plan.superseded_on,
+            Plan.withdrawn_on,
+        )
         .where(
             Plan.enterprise_id.is_not(None),
-            Plan.filed_on.is_not(None),
+            or_(Plan.filed_on.is_not(None), Plan.deemed_filed_on.is_not(None)),
             Plan.plan_type.in_(sorted(plan_types)),
             *where,
         )
@@ -106,7 +127,8 @@ def _write(session: Session, stmt: Any) -> int:
 
 def _rows(result: Iterable[Any]) -> Iterator[dict[str, Any]]:
     for enterprise_id, plans in groupby(result, key=lambda row: row[0]):
-        for start, end in spans((row[1], row[2], row[3]) for row in plans):
+        intervals = [(in_force_from(row[1], row[2]), row[3], row[4]) for row in plans]
+        for start, end in spans((a, b, c) for a, b, c in intervals if a is not None):
             yield {"enterprise_id": enterprise_id, "starts_on": start, "ends_on": end}
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from responder.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -28,6 +28,7 @@ from responder.models import (
     Jurisdiction,
     Material,
     Plan,
+    PlanDocument,
     PlanHazardSource,
     PlanLink,
     PlanMaterialNeed,
@@ -38,7 +39,13 @@ from responder.models import (
 from responder.rules import Rules
 from responder.services import audit, jurisdictions
 from responder.services.actors import Actor
-from responder.services.workdays import add_months, filing_deadline
+from responder.services.workdays import (
+    add_months,
+    check_deadline,
+    deemed_filed_on,
+    filing_deadline,
+    is_late,
+)
 from responder.vocabulary import INCIDENT_TYPES, PLAN_TYPES, SPECIALTIES
 
 #: Fields a draft or returned plan may change.
@@ -298,8 +305,14 @@ def _material_needs(session: Session, rows: list[dict[str, Any]]) -> list[PlanMa
 # --- workflow -----------------------------------------------------------------------------
 
 
-def submit(session: Session, actor: Actor, plan: Plan) -> Plan:
-    """Send a draft (or a returned plan, corrected) to the filing authority."""
+def submit(session: Session, actor: Actor, plan: Plan, *, rules: Rules, today: date) -> Plan:
+    """Send a draft (or a returned plan, corrected) to the filing authority.
+
+    An incomplete submission (materials missing, 办法 Art 27) is accepted so the authority
+    can return it with reasons, but it cannot be filed and its check window does not run;
+    a complete one is deemed filed if the authority does not answer in time (Art 28).
+    Lateness is judged here, on the submission day (Art 26).
+    """
     require_on(session, actor, "plans.submit", plan)
     if plan.status not in EDITABLE_STATUSES:
         raise Conflict(f"a {plan.status} plan cannot be submitted", field="status")
@@ -307,17 +320,35 @@ def submit(session: Session, actor: Actor, plan: Plan) -> Plan:
         raise InvalidInput(
             "publish the plan before submitting it (published_on)", field="published_on"
         )
-    return _move(session, actor, plan, "submit", status="submitted", submitted_at=utcnow())
+    complete = not missing_materials(session, plan, rules)
+    return _move(
+        session,
+        actor,
+        plan,
+        "submit",
+        status="submitted",
+        submitted_at=utcnow(),
+        submitted_on=today,
+        filed_late=is_late(plan.published_on, today, rules),
+        deemed_filed_on=deemed_filed_on(today, rules) if complete else None,
+    )
 
 
-def return_plan(session: Session, actor: Actor, plan: Plan, *, reason: str) -> Plan:
-    """A filing clerk sends a submitted plan back to its owner, saying why."""
+def return_plan(session: Session, actor: Actor, plan: Plan, *, reason: str, today: date) -> Plan:
+    """A filing clerk sends a submitted plan back to its owner, saying why.  Too late once
+    the check window has passed: the plan is then deemed filed (视为已经备案)."""
     require_on(session, actor, "plans.file", plan)
     if not reason.strip():
         raise InvalidInput("say why the plan is returned", field="reason")
     if plan.status != "submitted":
         raise Conflict(
             f"only submitted plans can be returned (this one is {plan.status})", field="status"
+        )
+    if is_deemed_filed(plan, today):
+        raise Conflict(
+            f"the check window has passed: the plan is deemed filed since "
+            f"{plan.deemed_filed_on}; file it to issue its number",
+            field="status",
         )
     return _move(
         session,
@@ -327,7 +358,58 @@ def return_plan(session: Session, actor: Actor, plan: Plan, *, reason: str) -> P
         status="returned",
         returned_at=utcnow(),
         status_note=reason.strip(),
+        deemed_filed_on=None,
     )
+
+
+def is_deemed_filed(plan: Plan, today: date) -> bool:
+    """Submitted, complete, and unanswered past the authority's check window."""
+    return (
+        plan.status == "submitted"
+        and plan.deemed_filed_on is not None
+        and plan.deemed_filed_on <= today
+    )
+
+
+def filing_state(plan: Plan, today: date) -> str:
+    """The status as lists show it: ``deemed_filed`` for a deemed-filed submission (it
+    counts as filed), ``awaiting_check`` / ``incomplete`` for other submissions, else the
+    stored status."""
+    if plan.status != "submitted":
+        return plan.status
+    if plan.deemed_filed_on is None:
+        return "incomplete"
+    return "deemed_filed" if plan.deemed_filed_on <= today else "awaiting_check"
+
+
+# --- materials (办法 Art 27) -------------------------------------------------------------
+
+
+def is_required_unit(enterprise: Enterprise, rules: Rules) -> bool:
+    """条例 Art 7: the enterprise must file (its industry is listed, or it holds a live
+    major hazard source)."""
+    if enterprise.industry in rules.required_industries:
+        return True
+    return any(source.retired_at is None for source in enterprise.hazard_sources)
+
+
+def required_materials(plan: Plan, rules: Rules) -> tuple[str, ...]:
+    """The materials this plan's submission must carry."""
+    required_unit = plan.enterprise is not None and is_required_unit(plan.enterprise, rules)
+    return rules.required_materials(plan.owner_kind, required_unit=required_unit)
+
+
+def materials_checklist(session: Session, plan: Plan, rules: Rules) -> list[tuple[str, bool]]:
+    """Each required material and whether a document of that kind is uploaded."""
+    have = set(
+        session.scalars(select(PlanDocument.material).where(PlanDocument.plan_id == plan.id))
+    )
+    return [(material, material in have) for material in required_materials(plan, rules)]
+
+
+def missing_materials(session: Session, plan: Plan, rules: Rules) -> list[str]:
+    """The required materials no uploaded document provides."""
+    return [m for m, present in materials_checklist(session, plan, rules) if not present]
 
 
 def withdraw(session: Session, actor: Actor, plan: Plan, *, reason: str, today: date) -> Plan:
@@ -444,32 +526,83 @@ def snapshot(plan: Plan) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class DueDates:
-    """Dates derived from the rules in force (never stored: rules and industries change)."""
+    """Dates derived from the rules in force (never stored: rules and industries change).
+
+    ``check_deadline`` is the authority's last day to answer a complete submission.
+    """
 
     filing_deadline: date | None
+    check_deadline: date | None
     next_evaluation_due: date | None
     next_drill_due: date | None
 
 
-def is_high_risk(plan: Plan, rules: Rules) -> bool:
-    return plan.enterprise is not None and plan.enterprise.industry in rules.high_risk_industries
+def evaluates(enterprise: Enterprise, rules: Rules) -> bool:
+    """办法 Art 35: the enterprise evaluates its plans every ``evaluation_years``."""
+    if enterprise.industry in rules.evaluation_industries:
+        return True
+    if enterprise.scale in rules.evaluation_scales:
+        return True
+    return enterprise.industry in rules.evaluation_above_threshold_industries and any(
+        source.retired_at is None for source in enterprise.hazard_sources
+    )
 
 
-def due_dates(plan: Plan, rules: Rules) -> DueDates:
-    """When the plan must be filed, next evaluated and next drilled.
+def drill_months(plan: Plan, rules: Rules) -> int:
+    """Months between drills of this plan's cycle (办法 Art 33, 条例 Art 8): two years for
+    government plans, half a year for an on-site scheme or an 条例 Art 7 unit, else a year
+    (the enterprise's comprehensive-or-special drill)."""
+    if plan.enterprise is None:
+        return rules.drill_government_months
+    if plan.plan_type == "on_site":
+        return rules.drill_on_site_months
+    if is_required_unit(plan.enterprise, rules):
+        return rules.drill_required_units_months
+    return rules.drill_enterprise_months
 
-    Evaluation and drill cycles apply to high-risk enterprises' plans; they run from the
-    last evaluation (or drill), else from publication.
+
+def last_enterprise_drill(session: Session, plan: Plan) -> date | None:
+    """The cycle start of a plan's drill: its own last drill for an on-site scheme or a
+    government plan; for an enterprise's comprehensive or special plan, the latest drill
+    of any of the enterprise's comprehensive or special plans (one drill a year per
+    enterprise, not per plan), else the plan's publication."""
+    if plan.enterprise_id is None or plan.plan_type not in ENTERPRISE_DRILL_TYPES:
+        return plan.last_drill_on or plan.published_on
+    latest = session.scalar(
+        select(func.max(func.coalesce(Plan.last_drill_on, Plan.published_on))).where(
+            Plan.enterprise_id == plan.enterprise_id,
+            Plan.plan_type.in_(ENTERPRISE_DRILL_TYPES),
+            Plan.status.in_(("filed", "submitted")),
+        )
+    )
+    return max(d for d in (latest, plan.last_drill_on or plan.published_on) if d is not None)
+
+
+#: Plan types whose drill is the enterprise's yearly one (comprehensive *or* special).
+ENTERPRISE_DRILL_TYPES = ("comprehensive", "special")
+
+
+def due_dates(session: Session, plan: Plan, rules: Rules) -> DueDates:
+    """When the plan must be submitted, checked, next evaluated and next drilled.
+
+    The evaluation cycle applies to the 办法 Art 35 units' plans; drills to every plan
+    (:func:`drill_months`).  Cycles run from the last evaluation (or drill), else from
+    publication; month ends clamp (31 Aug + 6 months = 28/29 Feb).
     """
-    deadline = None
-    if plan.owner_kind == "enterprise" and plan.published_on is not None:
+    deadline = evaluation = drill = None
+    if plan.published_on is not None and plan.plan_type in rules.counted_plan_types:
         deadline = filing_deadline(plan.published_on, rules)
-    evaluation = drill = None
-    if is_high_risk(plan, rules) and plan.published_on is not None:
-        base = plan.last_evaluated_on or plan.published_on
-        evaluation = add_months(base, 12 * rules.evaluation_years)
-        drill = add_months(plan.last_drill_on or plan.published_on, rules.drill_months)
-    return DueDates(deadline, evaluation, drill)
+    check = None
+    if plan.status == "submitted" and plan.submitted_on is not None:
+        check = check_deadline(plan.submitted_on, rules)
+    if plan.published_on is not None and plan.plan_type in rules.counted_plan_types:
+        if plan.enterprise is not None and evaluates(plan.enterprise, rules):
+            base = plan.last_evaluated_on or plan.published_on
+            evaluation = add_months(base, 12 * rules.evaluation_years)
+        start = last_enterprise_drill(session, plan)
+        if start is not None:
+            drill = add_months(start, drill_months(plan, rules))
+    return DueDates(deadline, check, evaluation, drill)
 
 
 # --- listing ------------------------------------------------------------------------------

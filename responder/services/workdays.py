@@ -8,10 +8,14 @@ make-up workdays (调休: a weekend day worked instead of a holiday).  Both list
 from __future__ import annotations
 
 import calendar
+import logging
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from responder.rules import Rules
+
+logger = logging.getLogger(__name__)
 
 
 def is_working_day(day: date, rules: Rules) -> bool:
@@ -43,9 +47,71 @@ def filing_deadline(published_on: date, rules: Rules) -> date:
     return add_working_days(published_on, rules.working_days_to_file, rules)
 
 
-def is_late(published_on: date | None, filed_on: date, rules: Rules) -> bool:
-    """True if a plan was filed more than the allowed working days after publication."""
-    return published_on is not None and filed_on > filing_deadline(published_on, rules)
+def is_late(published_on: date | None, submitted_on: date, rules: Rules) -> bool:
+    """True if a plan was submitted more than the allowed working days after publication.
+
+    Lateness is the owner's: it is judged on the *submission* date (办法 Art 26), however
+    long the authority then takes to file.
+    """
+    return published_on is not None and submitted_on > filing_deadline(published_on, rules)
+
+
+def check_deadline(submitted_on: date, rules: Rules) -> date:
+    """The last day of the authority's check of a complete submission (办法 Art 28: within
+    ``check_working_days`` working days; the submission day itself is not counted)."""
+    return add_working_days(submitted_on, rules.check_working_days, rules)
+
+
+def deemed_filed_on(submitted_on: date, rules: Rules) -> date:
+    """The day a complete submission the authority neither filed nor returned in time
+    counts as filed (视为已经备案): the calendar day after its check window ends."""
+    return check_deadline(submitted_on, rules) + timedelta(days=1)
+
+
+def working_days_between(first: date, last: date, rules: Rules) -> int:
+    """Working days after ``first`` up to and including ``last`` (negative when ``last`` is
+    earlier: the working days it lies behind ``first``)."""
+    if last < first:
+        return -working_days_between(last, first, rules)
+    count, day = 0, first
+    while day < last:
+        day += timedelta(days=1)
+        count += is_working_day(day, rules)
+    return count
+
+
+@dataclass(frozen=True)
+class CalendarWarning:
+    """A year the working-day arithmetic needs but the rules file does not ship (or ships
+    unverified): deadlines in it count only weekends as days off."""
+
+    year: int
+    problem: str  # "missing" or "unverified"
+
+
+def calendar_warnings(rules: Rules, today: date) -> list[CalendarWarning]:
+    """Warnings for the current and the next year's holiday calendar."""
+    found = []
+    for year in (today.year, today.year + 1):
+        shipped = rules.calendar_years.get(year)
+        if shipped is None:
+            found.append(CalendarWarning(year, "missing"))
+        elif not shipped.verified:
+            found.append(CalendarWarning(year, "unverified"))
+    return found
+
+
+def log_calendar_warnings(rules: Rules, today: date) -> list[CalendarWarning]:
+    """Log each calendar warning (at WARNING, once per call) and return them."""
+    found = calendar_warnings(rules, today)
+    for warning in found:
+        logger.warning(
+            "holiday calendar for %s is %s in the rules file: working-day deadlines in that "
+            "year count only weekends as days off; add the State Council notice's dates",
+            warning.year,
+            warning.problem,
+        )
+    return found
 
 
 def add_months(day: date, months: int) -> date:

@@ -261,7 +261,14 @@ def test_users_one_per_role_and_county_scoped_ones_log_in(
 ) -> None:
     _app, result = loaded
     users = db.session.scalars(select(User)).all()
-    assert {u.role for u in users} == {"admin", "operator", "clerk", "drill_organizer", "viewer"}
+    assert {u.role for u in users} == {
+        "admin",
+        "operator",
+        "clerk",
+        "drill_organizer",
+        "viewer",
+        "enterprise_staff",  # the demo plans' enterprise staff login
+    }
     county_users = [u for u in users if u.jurisdiction and u.jurisdiction.level == "county"]
     assert {u.role for u in county_users} == {"operator", "clerk"}
     assert {u.jurisdiction.code for u in county_users} == {"330105"}  # 拱墅区

@@ -3,6 +3,7 @@ the database (so rate tests state exactly the dates they mean)."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Callable
 from datetime import date
@@ -11,9 +12,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from responder.models import Enterprise, HazardSource, Plan, db
+from responder.models import Enterprise, HazardSource, Plan, PlanDocument, db
 from responder.rules import Rules
+from responder.services import plans
 from responder.services.actors import Actor
+from tests.pages.conftest import sign_in  # noqa: F401  (the page tests' sign-in fixture)
 
 _codes = itertools.count(1)
 
@@ -94,3 +97,31 @@ def make_plan() -> Callable[..., Plan]:
 
 def actor(role: str, scope_path: str | None = None, user_id: int | None = None) -> Actor:
     return Actor(user_id=user_id, username=role, role=role, scope_path=scope_path)
+
+
+def attach_materials(plan: Plan, rules: Rules, *, skip: tuple[str, ...] = ()) -> None:
+    """Give ``plan`` a document row for each filing material it needs (办法 Art 27), but
+    those in ``skip`` (the bytes are not needed by the workflow, only the rows)."""
+    have = {document.material for document in plan.documents}
+    for material in plans.required_materials(plan, rules):
+        if material in skip or material in have:
+            continue
+        digest = hashlib.sha256(f"{plan.id}:{material}".encode()).hexdigest()
+        db.session.add(
+            PlanDocument(
+                plan_id=plan.id,
+                sha256=digest,
+                filename=f"{material}.pdf",
+                content_type="application/pdf",
+                size=1,
+                material=material,
+            )
+        )
+    db.session.flush()
+    db.session.expire(plan, ["documents"])
+
+
+def submit(who: Actor, plan: Plan, rules: Rules, today: date) -> Plan:
+    """Attach the required materials and submit the plan on ``today``."""
+    attach_materials(plan, rules)
+    return plans.submit(db.session, who, plan, rules=rules, today=today)

@@ -61,16 +61,43 @@ def test_workflow_over_http(people, region):
     assert plan["status"] == "draft" and plan["jurisdiction_id"] == region.west.id
     assert created.headers["Location"].endswith(f"/api/v1/plans/{plan['id']}")
     url = f"/api/v1/plans/{plan['id']}"
-    assert staff.post(f"{url}/submit").json["status"] == "submitted"
+    # Two materials only: the submission is accepted but incomplete and cannot be filed.
+    for material in ("plan_text", "application_form"):
+        assert (
+            upload(staff, plan["id"], PDF + material.encode(), "a.pdf", material).status_code == 201
+        )
+    submitted = staff.post(f"{url}/submit").json
+    assert submitted["status"] == "submitted" and submitted["filing_state"] == "incomplete"
+    assert submitted["missing_materials"] == [
+        "review_opinion",
+        "risk_assessment",
+        "resource_survey",
+    ]
+    assert submitted["deemed_filed_on"] is None  # no check window for an incomplete one
+    incomplete = clerk.post(f"{url}/file", json={})
+    assert incomplete.status_code == 422 and incomplete.json["error"]["field"] == "documents"
+    assert clerk.post(f"{url}/return", json={"reason": "缺评审意见等"}).status_code == 200
+    for material in ("review_opinion", "risk_assessment", "resource_survey"):
+        assert (
+            upload(staff, plan["id"], PDF + material.encode(), "b.pdf", material).status_code == 201
+        )
+    resubmitted = staff.post(f"{url}/submit").json
+    assert (
+        resubmitted["filing_state"] == "awaiting_check" and resubmitted["missing_materials"] == []
+    )
+    assert resubmitted["deemed_filed_on"] is not None and resubmitted["check_deadline"]
     refused = east_clerk.post(f"{url}/file", json={})
     assert refused.status_code == 403 and refused.json["error"]["field"] == "jurisdiction"
-    filed = clerk.post(f"{url}/file", json={"filed_on": "2024-05-31"})
+    filed = clerk.post(f"{url}/file", json={})
     assert filed.status_code == 200, filed.json
     body = filed.json
-    assert body["filing_number"] == "330102-2024-0001" and body["filed_on"] == "2024-05-31"
-    assert body["filed_late"] is False and body["filing_deadline"] == "2024-06-03"
-    assert body["next_evaluation_due"] == "2027-05-06"
-    assert body["next_drill_due"] == "2024-11-06"
+    year = today_in("Asia/Shanghai").year
+    assert body["filing_number"] == f"330102-{year}-0001"
+    # Published Mon 6 May 2024: the make-up Saturday 11 May counts, so 20 working days end
+    # on Fri 31 May; submitted today, long after, so late (judged on the submission day).
+    assert body["filed_late"] is True and body["filing_deadline"] == "2024-05-31"
+    assert body["next_evaluation_due"] == "2027-05-06"  # hazchem storage: 办法 Art 35
+    assert body["next_drill_due"] == "2024-11-06"  # an 条例 Art 7 unit: half-yearly
     again = clerk.post(f"{url}/file", json={})
     assert again.status_code == 409 and again.json["error"]["field"] == "status"
     revised = staff.post(f"{url}/revise", json={"version": "2.0"})
@@ -124,10 +151,10 @@ def fetch(client, url):
     return response
 
 
-def upload(client, plan_id, content, name):
+def upload(client, plan_id, content, name, material="other"):
     return client.post(
         f"/api/v1/plans/{plan_id}/documents",
-        data={"file": (io.BytesIO(content), name)},
+        data={"file": (io.BytesIO(content), name), "material": material},
         content_type="multipart/form-data",
     )
 
@@ -266,7 +293,10 @@ def test_rates_lists_and_exports(people, region, make_enterprise, make_plan, log
     csv_response = city_clerk.get("/api/v1/filing/lists/missing.csv?as_of=2024-06-30")
     assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
     text = csv_response.data.decode("utf-8-sig").splitlines()
-    assert text[0].startswith("企业ID enterprise_id") and len(text) == 3
+    assert text[0].startswith("企业编号,企业,统一社会信用代码,行业") and len(text) == 3
+    assert "煤矿" in text[1] + text[2] or "危险化学品储存" in text[1] + text[2]  # words, not codes
+    english = city_clerk.get("/api/v1/filing/lists/missing.csv?as_of=2024-06-30&lang=en")
+    assert english.data.decode("utf-8-sig").startswith("Enterprise ID,Enterprise,Credit code")
     xlsx = city_clerk.get("/api/v1/filing/lists/missing.xlsx?as_of=2024-06-30")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     values = list(sheet.values)

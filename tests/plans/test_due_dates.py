@@ -1,4 +1,6 @@
-"""The working-day rule, evaluation and drill due dates, and the overdue lists."""
+"""The filing rules over the real State Council calendar, with hand-worked dates: the
+20-working-day deadline, the authority's 5-working-day check and deemed filing, the
+evaluation and drill cycles (month-end clamping), and who is on each list."""
 
 from __future__ import annotations
 
@@ -7,94 +9,328 @@ from datetime import date, timedelta
 
 import pytest
 
-from responder.models import db
+from responder.errors import Conflict
+from responder.models import Plan, db
 from responder.rules import load_rules
-from responder.services import filing_rates, plans
-from responder.services.workdays import add_months, add_working_days, filing_deadline, is_late
+from responder.services import filing, filing_rates, plan_records, plans
+from responder.services.workdays import (
+    add_months,
+    add_working_days,
+    calendar_warnings,
+    check_deadline,
+    deemed_filed_on,
+    filing_deadline,
+    is_late,
+    is_working_day,
+)
+from tests.plans.conftest import actor, attach_materials
 
 RULES = load_rules()
+D = date
 
 
-def test_working_days_skip_weekends():
-    friday = date(2024, 5, 3)
-    assert add_working_days(friday, 1, RULES) == date(2024, 5, 6)  # Monday
-    assert add_working_days(friday, 5, RULES) == date(2024, 5, 10)
-    assert filing_deadline(friday, RULES) == date(2024, 5, 31)  # 20 working days
-    assert not is_late(friday, date(2024, 5, 31), RULES)
-    assert is_late(friday, date(2024, 6, 1), RULES)
-    assert not is_late(None, date(2030, 1, 1), RULES)  # unpublished: nothing to be late for
+# --- the calendar ---------------------------------------------------------------------------
 
 
-def test_holidays_and_make_up_workdays_come_from_the_rules():
-    # Labour Day 2024: 1–5 May off, Sunday 28 April and Saturday 11 May worked.
-    rules = replace(
-        RULES,
-        holidays=frozenset(date(2024, 5, d) for d in range(1, 6)),
-        workdays=frozenset({date(2024, 4, 28), date(2024, 5, 11)}),
-    )
-    assert add_working_days(date(2024, 4, 26), 1, rules) == date(2024, 4, 28)  # make-up Sunday
-    assert add_working_days(date(2024, 4, 30), 1, rules) == date(2024, 5, 6)  # over the holiday
-    assert add_working_days(date(2024, 5, 10), 1, rules) == date(2024, 5, 11)
-    assert filing_deadline(date(2024, 4, 30), rules) > filing_deadline(date(2024, 4, 30), RULES)
+def test_the_shipped_calendar_has_the_notices_days():
+    # 2024 National Day 1–7 Oct off, Sun 29 Sep and Sat 12 Oct worked.
+    assert not is_working_day(D(2024, 10, 7), RULES)
+    assert is_working_day(D(2024, 9, 29), RULES) and is_working_day(D(2024, 10, 12), RULES)
+    # 2025 Spring Festival 28 Jan – 4 Feb off, Sun 26 Jan and Sat 8 Feb worked.
+    assert not is_working_day(D(2025, 2, 4), RULES)
+    assert is_working_day(D(2025, 1, 26), RULES) and is_working_day(D(2025, 2, 8), RULES)
+    # 2026 (国办发明电〔2025〕7号): Spring Festival 15–23 Feb off, Sat 14 and 28 Feb worked.
+    assert not is_working_day(D(2026, 2, 23), RULES)
+    assert is_working_day(D(2026, 2, 28), RULES) and is_working_day(D(2026, 1, 4), RULES)
+    assert sorted(RULES.calendar_years) == [2024, 2025, 2026]
+    assert all(year.verified for year in RULES.calendar_years.values())
 
 
-def test_rules_file_overrides_the_holiday_list(tmp_path):
+def test_twenty_working_days_across_national_day_2024():
+    # Fri 20 Sep: 5 days to 27 Sep, Sun 29 Sep and Mon 30 Sep (7), 1–7 Oct off, 8–11 Oct
+    # (11), Sat 12 Oct (12), 14–18 Oct (17), 21–23 Oct (20).
+    assert filing_deadline(D(2024, 9, 20), RULES) == D(2024, 10, 23)
+    assert not is_late(D(2024, 9, 20), D(2024, 10, 23), RULES)
+    assert is_late(D(2024, 9, 20), D(2024, 10, 24), RULES)
+
+
+def test_twenty_working_days_across_spring_festival_2025():
+    # Mon 20 Jan: 21–24 Jan (4), Sun 26 Jan (5), Mon 27 Jan (6), 28 Jan – 4 Feb off,
+    # 5–7 Feb (9), Sat 8 Feb (10), 10–14 Feb (15), 17–21 Feb (20).
+    assert filing_deadline(D(2025, 1, 20), RULES) == D(2025, 2, 21)
+
+
+def test_a_plan_published_on_a_holiday():
+    # Thu 3 Oct 2024 is a National Day holiday: counting starts Tue 8 Oct; Sat 12 Oct is
+    # worked; the 20th working day is Fri 1 Nov.
+    assert filing_deadline(D(2024, 10, 3), RULES) == D(2024, 11, 1)
+
+
+def test_the_check_window_ending_after_a_weekend():
+    # Submitted Thu 7 Mar 2024: Fri 8 (1), Mon 11 – Thu 14 (5); deemed filed Fri 15 Mar.
+    assert check_deadline(D(2024, 3, 7), RULES) == D(2024, 3, 14)
+    assert deemed_filed_on(D(2024, 3, 7), RULES) == D(2024, 3, 15)
+    # Submitted Wed 5 Jun 2024: Thu 6, Fri 7, the weekend, Mon 10 Jun is Dragon Boat
+    # Festival, then Tue 11 – Thu 13 (5).
+    assert check_deadline(D(2024, 6, 5), RULES) == D(2024, 6, 13)
+
+
+def test_calendar_warnings_for_the_current_and_next_year(tmp_path):
+    assert calendar_warnings(RULES, D(2025, 6, 1)) == []
+    assert [(w.year, w.problem) for w in calendar_warnings(RULES, D(2026, 12, 1))] == [
+        (2027, "missing")
+    ]
     path = tmp_path / "rules.toml"
-    path.write_text('[filing]\nholidays = ["2024-10-01"]\nworking_days_to_file = 2\n')
+    path.write_text('[calendar.2027]\nsource = "draft"\nverified = false\nholidays = []\n')
+    warned = calendar_warnings(load_rules(path), D(2026, 12, 1))
+    assert [(w.year, w.problem) for w in warned] == [(2027, "unverified")]
+
+
+def test_a_rules_file_adds_loose_days_and_ranges(tmp_path):
+    path = tmp_path / "rules.toml"
+    path.write_text('[filing]\nworking_days_to_file = 2\nholidays = ["2023-10-02..2023-10-03"]\n')
     rules = load_rules(path)
-    assert rules.holidays == frozenset({date(2024, 10, 1)})
-    assert filing_deadline(date(2024, 9, 30), rules) == date(2024, 10, 3)
+    assert filing_deadline(D(2023, 9, 29), rules) == D(2023, 10, 5)
+    assert add_working_days(D(2023, 9, 29), 1, rules) == D(2023, 10, 2) + timedelta(days=2)
 
 
 def test_add_months_clamps_to_the_month_end():
-    assert add_months(date(2023, 8, 31), 6) == date(2024, 2, 29)
-    assert add_months(date(2024, 2, 29), 36) == date(2027, 2, 28)
-    assert add_months(date(2024, 1, 15), -13) == date(2022, 12, 15)
+    assert add_months(D(2023, 8, 31), 6) == D(2024, 2, 29)
+    assert add_months(D(2024, 2, 29), 36) == D(2027, 2, 28)
+    assert add_months(D(2024, 1, 15), -13) == D(2022, 12, 15)
 
 
-def test_due_dates_for_high_risk_and_other_enterprises(make_enterprise, make_plan, rules):
+# --- who is on which list -------------------------------------------------------------------
+
+
+def test_who_must_file(make_enterprise, rules):
+    listed = {
+        "crowded_place": True,
+        "urban_rail": True,
+        "construction": True,
+        "hazchem_operation": True,
+        "hazchem_use": False,  # not on the national list
+        "industry_trade": False,
+    }
+    for industry, expected in listed.items():
+        assert plans.is_required_unit(make_enterprise(industry), rules) is expected, industry
+    assert plans.is_required_unit(make_enterprise("industry_trade", grades=(3,)), rules)
+    province = replace(rules, required_industries=rules.required_industries | {"hazchem_use"})
+    assert plans.is_required_unit(make_enterprise("hazchem_use"), province)
+
+
+def test_the_province_switch_for_chemical_users(tmp_path):
+    path = tmp_path / "rules.toml"
+    path.write_text("[filing]\nhazchem_users_must_file = true\n")
+    assert "hazchem_use" in load_rules(path).required_industries
+    assert "hazchem_use" not in RULES.required_industries
+
+
+def test_who_evaluates_every_three_years(make_enterprise, rules):
+    assert plans.evaluates(make_enterprise("non_coal_mine"), rules)
+    assert plans.evaluates(make_enterprise("hazchem_operation"), rules)
+    assert not plans.evaluates(make_enterprise("crowded_place"), rules)  # files, no cycle
+    assert not plans.evaluates(make_enterprise("hazchem_use"), rules)
+    assert plans.evaluates(make_enterprise("hazchem_use", grades=(4,)), rules)  # above quantity
+    assert plans.evaluates(make_enterprise("industry_trade", scale="above"), rules)
+    assert not plans.evaluates(make_enterprise("industry_trade", scale="below"), rules)
+
+
+def test_how_often_each_plan_is_drilled(make_enterprise, make_plan, region, rules):
+    trade = make_enterprise("industry_trade")
+    mall = make_enterprise("crowded_place")
+    assert plans.drill_months(make_plan(trade, filed_on=D(2024, 1, 2)), rules) == 12
+    assert plans.drill_months(make_plan(mall, filed_on=D(2024, 1, 2)), rules) == 6
+    on_site = make_plan(trade, filed_on=D(2024, 1, 2), plan_type="on_site")
+    assert plans.drill_months(on_site, rules) == 6
+    government = Plan(
+        owner_kind="government",
+        owner_body="西区应急管理局",
+        jurisdiction_id=region.west.id,
+        title="总体应急预案",
+        plan_type="comprehensive",
+        status="filed",
+        published_on=D(2024, 1, 2),
+        filed_on=D(2024, 1, 10),
+    )
+    db.session.add(government)
+    db.session.flush()
+    assert plans.drill_months(government, rules) == 24
+    assert plans.due_dates(db.session, government, rules).next_drill_due == D(2026, 1, 2)
+
+
+def test_required_materials_per_owner(make_enterprise, make_plan, rules):
+    mall = make_plan(make_enterprise("crowded_place"), filed_on=D(2024, 1, 2))
+    assert plans.required_materials(mall, rules) == (
+        "application_form",
+        "review_opinion",
+        "plan_text",
+        "risk_assessment",
+        "resource_survey",
+    )
+    # A unit not bound to file need not hold a review opinion.
+    trade = make_plan(make_enterprise("industry_trade"), filed_on=D(2024, 1, 2))
+    assert "review_opinion" not in plans.required_materials(trade, rules)
+    government = Plan(owner_kind="government", plan_type="special")
+    assert plans.required_materials(government, rules) == ("plan_text", "drafting_notes")
+
+
+# --- due dates and the overdue lists ----------------------------------------------------------
+
+
+def test_due_dates_clamp_at_month_ends(make_enterprise, make_plan, rules):
     mine = make_enterprise("non_coal_mine")
-    plan = make_plan(mine, filed_on=date(2024, 3, 1), published_on=date(2024, 2, 20))
-    due = plans.due_dates(plan, rules)
-    assert due.next_evaluation_due == date(2027, 2, 20)
-    assert due.next_drill_due == date(2024, 8, 20)
-    plan.last_drill_on = date(2024, 7, 1)
-    plan.last_evaluated_on = date(2025, 1, 10)
-    due = plans.due_dates(plan, rules)
-    assert (due.next_drill_due, due.next_evaluation_due) == (date(2025, 1, 1), date(2028, 1, 10))
-    # hazchem_use is required to file but is not on the high-risk cycle list.
-    user = make_enterprise("hazchem_use")
-    other = plans.due_dates(make_plan(user, filed_on=date(2024, 3, 1)), rules)
-    assert other.next_evaluation_due is None and other.next_drill_due is None
+    plan = make_plan(mine, filed_on=D(2024, 3, 1), published_on=D(2024, 2, 29))
+    due = plans.due_dates(db.session, plan, rules)
+    assert due.next_evaluation_due == D(2027, 2, 28)  # 29 Feb + 3 years
+    assert due.next_drill_due == D(2024, 8, 29)  # an Art 7 unit: half-yearly
+    scheme = make_plan(
+        make_enterprise("industry_trade"),
+        filed_on=D(2024, 9, 2),
+        published_on=D(2024, 8, 31),
+        plan_type="on_site",
+    )
+    assert plans.due_dates(db.session, scheme, rules).next_drill_due == D(2025, 2, 28)
+    yearly = make_plan(
+        make_enterprise("industry_trade"), filed_on=D(2024, 3, 1), published_on=D(2024, 2, 29)
+    )
+    assert plans.due_dates(db.session, yearly, rules).next_drill_due == D(2025, 2, 28)
+    assert plans.due_dates(db.session, yearly, rules).next_evaluation_due is None
 
 
-def test_overdue_lists(make_enterprise, make_plan, rules):
+def test_overdue_evaluation_list(make_enterprise, make_plan, rules):
     mine = make_enterprise("non_coal_mine", name="矿")
-    old = make_plan(mine, filed_on=date(2021, 3, 1), published_on=date(2021, 2, 20))
-    drilled = make_enterprise("fireworks", name="烟花")
-    make_plan(drilled, filed_on=date(2024, 1, 10), last_drill_on=date(2024, 5, 1))
-    not_high_risk = make_enterprise("hazchem_use")
-    make_plan(not_high_risk, filed_on=date(2020, 1, 10))
+    old = make_plan(mine, filed_on=D(2021, 3, 1), published_on=D(2021, 2, 20))
+    make_plan(make_enterprise("crowded_place"), filed_on=D(2020, 1, 10))  # no cycle
     db.session.commit()
-    day = date(2024, 6, 30)
-    evaluation = filing_rates.listing(db.session, "overdue_evaluation", day=day, rules=rules)
-    assert [row["plan_id"] for row in evaluation.rows] == [old.id]
-    assert evaluation.rows[0]["due"] == date(2024, 2, 20)
-    assert evaluation.rows[0]["days_overdue"] == (day - date(2024, 2, 20)).days
-    drill = filing_rates.listing(db.session, "overdue_drill", day=day, rules=rules)
-    assert [row["plan_id"] for row in drill.rows] == [old.id]  # never drilled since 2021
-    later = filing_rates.listing(db.session, "overdue_drill", day=date(2024, 11, 2), rules=rules)
-    assert {row["enterprise_id"] for row in later.rows} == {mine.id, drilled.id}
+    day = D(2024, 6, 30)
+    listed = filing_rates.listing(db.session, "overdue_evaluation", day=day, rules=rules)
+    assert [row["plan_id"] for row in listed.rows] == [old.id]
+    assert listed.rows[0]["due"] == D(2024, 2, 20)
+    assert listed.rows[0]["days_overdue"] == (day - D(2024, 2, 20)).days
 
 
-@pytest.mark.parametrize("base", [date(2023, 8, 29), date(2023, 8, 31), date(2024, 2, 29)])
+def test_overdue_drill_list_counts_one_drill_per_enterprise(make_enterprise, make_plan, rules):
+    trade = make_enterprise("industry_trade", name="工贸")
+    comprehensive = make_plan(trade, filed_on=D(2023, 1, 10))
+    special = make_plan(trade, filed_on=D(2023, 1, 10), plan_type="special")
+    scheme = make_plan(trade, filed_on=D(2023, 1, 10), plan_type="on_site")
+    db.session.commit()
+    day = D(2024, 6, 30)
+    rows = filing_rates.listing(db.session, "overdue_drill", day=day, rules=rules).rows
+    assert sorted((r["scope"], r["plan_id"]) for r in rows) == [
+        ("enterprise", max(comprehensive.id, special.id)),
+        ("on_site", scheme.id),
+    ]
+    # A drill of the special plan is the enterprise's yearly drill: both plans are current.
+    plan_records.record_drill(
+        db.session,
+        actor("clerk"),
+        plan_ids=[special.id],
+        held_on=D(2024, 5, 10),
+        kind="live",
+        today=day,
+        participants=40,
+    )
+    db.session.commit()
+    rows = filing_rates.listing(db.session, "overdue_drill", day=day, rules=rules).rows
+    assert [(r["scope"], r["plan_id"]) for r in rows] == [("on_site", scheme.id)]
+    assert plans.due_dates(db.session, comprehensive, rules).next_drill_due == D(2025, 5, 10)
+
+
+@pytest.mark.parametrize("base", [D(2023, 8, 29), D(2023, 8, 31), D(2024, 2, 29)])
 def test_overdue_list_agrees_with_the_due_date_every_day(make_enterprise, make_plan, rules, base):
     """The list's SQL cutoff and the displayed due date must never disagree."""
     enterprise = make_enterprise("coal_mine")
     plan = make_plan(enterprise, filed_on=base, published_on=base)
     db.session.commit()
-    due = plans.due_dates(plan, rules).next_drill_due
+    due = plans.due_dates(db.session, plan, rules).next_drill_due
     for offset in range(-3, 4):
         day = due + timedelta(days=offset)
         listed = filing_rates.listing(db.session, "overdue_drill", day=day, rules=rules).total
         assert listed == (1 if due < day else 0), (day, due)
+
+
+def test_an_evaluation_record_moves_the_due_date(make_enterprise, make_plan, rules):
+    mine = make_enterprise("non_coal_mine")
+    plan = make_plan(mine, filed_on=D(2021, 3, 1), published_on=D(2021, 2, 20))
+    db.session.commit()
+    record = plan_records.record_evaluation(
+        db.session,
+        actor("clerk"),
+        plan_id=plan.id,
+        held_on=D(2024, 4, 30),
+        conclusion="预案基本适用，通讯录需更新",
+        revision_needed=True,
+        today=D(2024, 6, 30),
+    )
+    db.session.commit()
+    assert record.revision_needed and plan.last_evaluated_on == D(2024, 4, 30)
+    assert plans.due_dates(db.session, plan, rules).next_evaluation_due == D(2027, 4, 30)
+    listed = filing_rates.listing(db.session, "overdue_evaluation", day=D(2024, 6, 30), rules=rules)
+    assert listed.total == 0
+
+
+# --- deemed filing --------------------------------------------------------------------------
+
+
+def test_a_complete_submission_left_unanswered_is_deemed_filed(make_enterprise, region, rules):
+    mall = make_enterprise("crowded_place", name="商场")
+    clerk = actor("clerk", region.west.path)
+    plan = plans.create(
+        db.session,
+        clerk,
+        {
+            "enterprise_id": mall.id,
+            "title": "综合应急预案",
+            "plan_type": "comprehensive",
+            "published_on": D(2024, 3, 1),
+        },
+        today=D(2024, 3, 7),
+    )
+    attach_materials(plan, rules)
+    plans.submit(db.session, clerk, plan, rules=rules, today=D(2024, 3, 7))
+    db.session.commit()
+    assert plan.deemed_filed_on == D(2024, 3, 15)
+    assert plans.filing_state(plan, D(2024, 3, 14)) == "awaiting_check"
+    assert plans.filing_state(plan, D(2024, 3, 15)) == "deemed_filed"
+    total = [
+        filing_rates.total(db.session, day=d, rules=rules).filed
+        for d in (D(2024, 3, 14), D(2024, 3, 15))
+    ]
+    assert total == [0, 1]
+    trend = filing_rates.totals_on(db.session, [D(2024, 3, 14), D(2024, 3, 31)], rules=rules)
+    assert [p.filed for p in trend] == [0, 1]
+    missing = filing_rates.listing(db.session, "missing", day=D(2024, 3, 15), rules=rules)
+    assert missing.total == 0
+    with pytest.raises(Conflict):  # too late to return it
+        plans.return_plan(db.session, clerk, plan, reason="晚了", today=D(2024, 3, 15))
+    filing.file_plan(db.session, clerk, plan, rules=rules, today=D(2024, 3, 20))
+    db.session.commit()
+    assert plan.status == "filed" and not plan.filed_late
+    assert filing_rates.total(db.session, day=D(2024, 3, 16), rules=rules).filed == 1
+
+
+def test_an_incomplete_submission_is_never_deemed_filed(make_enterprise, region, rules):
+    mall = make_enterprise("crowded_place")
+    clerk = actor("clerk", region.west.path)
+    plan = plans.create(
+        db.session,
+        clerk,
+        {
+            "enterprise_id": mall.id,
+            "title": "综合应急预案",
+            "plan_type": "comprehensive",
+            "published_on": D(2024, 3, 1),
+        },
+        today=D(2024, 3, 7),
+    )
+    attach_materials(plan, rules, skip=("risk_assessment",))
+    plans.submit(db.session, clerk, plan, rules=rules, today=D(2024, 3, 7))
+    db.session.commit()
+    assert plan.deemed_filed_on is None
+    assert plans.missing_materials(db.session, plan, rules) == ["risk_assessment"]
+    assert plans.filing_state(plan, D(2024, 6, 1)) == "incomplete"
+    assert filing_rates.total(db.session, day=D(2024, 6, 1), rules=rules).filed == 0
+    plans.return_plan(db.session, clerk, plan, reason="缺风险评估", today=D(2024, 6, 1))
+    assert plan.status == "returned"

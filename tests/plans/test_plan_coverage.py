@@ -13,7 +13,7 @@ from responder.models import Plan, PlanCoverage, db
 from responder.models.plans import OPEN_END
 from responder.services import accounts, filing, filing_rates, plan_coverage, plans
 from responder.services.actors import SYSTEM
-from tests.plans.conftest import actor
+from tests.plans.conftest import actor, submit
 
 D = date
 
@@ -35,9 +35,10 @@ def derived(rules) -> dict[int, list[tuple[date, date]]]:
     """The spans recomputed from every plan, the definition the table must match."""
     by_enterprise: dict[int, list[tuple[date, date | None, date | None]]] = {}
     for plan in db.session.scalars(select(Plan).where(Plan.enterprise_id.is_not(None))):
-        if plan.filed_on is not None and plan.plan_type in rules.counted_plan_types:
+        start = plan_coverage.in_force_from(plan.filed_on, plan.deemed_filed_on)
+        if start is not None and plan.plan_type in rules.counted_plan_types:
             by_enterprise.setdefault(plan.enterprise_id, []).append(
-                (plan.filed_on, plan.superseded_on, plan.withdrawn_on)
+                (start, plan.superseded_on, plan.withdrawn_on)
             )
     merged = {e: plan_coverage.spans(v) for e, v in by_enterprise.items()}
     return {e: v for e, v in merged.items() if v}
@@ -92,7 +93,7 @@ def _filed(enterprise, who, clerk, rules, *, published, filed, plan_type="compre
         },
         today=filed,
     )
-    plans.submit(db.session, who, plan)
+    submit(who, plan, rules, filed)
     filing.file_plan(db.session, clerk, plan, rules=rules, today=filed)
     db.session.commit()
     return plan
@@ -111,7 +112,7 @@ def test_file_supersede_withdraw_keep_spans_and_rates(member, region, rules):
     # A new version filed on 5 June supersedes the first: covered without a gap.
     new = plans.revise(db.session, who, first, {"version": "2.0"}, today=D(2024, 6, 1))
     plans.update(db.session, who, new, {"published_on": D(2024, 6, 1)}, today=D(2024, 6, 1))
-    plans.submit(db.session, who, new)
+    submit(who, new, rules, D(2024, 6, 5))
     filing.file_plan(db.session, clerk, new, rules=rules, today=D(2024, 6, 5))
     db.session.commit()
     db.session.refresh(first)
@@ -163,12 +164,16 @@ def test_a_rolled_back_filing_takes_its_span_with_it(member, region, rules):
         },
         today=D(2024, 1, 10),
     )
-    plans.submit(db.session, who, plan)
+    submit(who, plan, rules, D(2024, 1, 10))
     db.session.commit()
+    # Complete and submitted Wed 10 Jan: deemed filed after five working days (from the
+    # 18th) unless the authority answers; that span is already there.
+    deemed = [(D(2024, 1, 18), OPEN_END)]
+    assert stored() == {enterprise.id: deemed}
     filing.file_plan(db.session, clerk, plan, rules=rules, today=D(2024, 1, 10))
     assert stored() == {enterprise.id: [(D(2024, 1, 10), OPEN_END)]}
     db.session.rollback()
-    assert stored() == {} == derived(rules)
+    assert stored() == {enterprise.id: deemed} == derived(rules)
 
 
 def test_direct_orm_writes_are_caught_by_the_flush_hook(make_enterprise, make_plan, rules):

@@ -13,7 +13,7 @@ from responder.errors import Conflict, Forbidden, InvalidInput
 from responder.models import AuditEntry, Plan, db
 from responder.services import accounts, filing, plans
 from responder.services.actors import SYSTEM
-from tests.plans.conftest import actor
+from tests.plans.conftest import actor, submit
 
 TODAY = date(2024, 6, 3)  # a Monday
 
@@ -46,7 +46,7 @@ def test_submit_file_revise_supersede(staff, region, rules):
     enterprise, member = staff
     clerk = actor("clerk", region.west.path)
     plan = draft(enterprise, member)
-    plans.submit(db.session, member, plan)
+    submit(member, plan, rules, TODAY)
     filing.file_plan(db.session, clerk, plan, rules=rules, today=TODAY)
     db.session.commit()
     assert plan.status == "filed" and plan.filing_number == "330102-2024-0001"
@@ -59,7 +59,7 @@ def test_submit_file_revise_supersede(staff, region, rules):
     with pytest.raises(Conflict):
         plans.revise(db.session, member, plan, {"version": "3.0"}, today=TODAY)
     plans.update(db.session, member, new, {"published_on": TODAY}, today=TODAY)
-    plans.submit(db.session, member, new)
+    submit(member, new, rules, TODAY)
     assert plan.status == "filed"  # the old one stays in force until the new one is filed
     filing.file_plan(db.session, clerk, new, rules=rules, today=date(2024, 6, 5))
     db.session.commit()
@@ -86,16 +86,16 @@ def test_return_with_reason_then_resubmit(staff, region, rules):
     enterprise, member = staff
     clerk = actor("clerk", region.west.path)
     plan = draft(enterprise, member)
-    plans.submit(db.session, member, plan)
+    submit(member, plan, rules, TODAY)
     with pytest.raises(InvalidInput) as no_reason:
-        plans.return_plan(db.session, clerk, plan, reason="  ")
+        plans.return_plan(db.session, clerk, plan, reason="  ", today=TODAY)
     assert no_reason.value.field == "reason"
-    plans.return_plan(db.session, clerk, plan, reason="缺少风险评估报告")
+    plans.return_plan(db.session, clerk, plan, reason="缺少风险评估报告", today=TODAY)
     assert plan.status == "returned" and plan.status_note == "缺少风险评估报告"
     with pytest.raises(Conflict):
         filing.file_plan(db.session, clerk, plan, rules=rules, today=TODAY)
     plans.update(db.session, member, plan, {"summary": "补充风险评估"}, today=TODAY)
-    plans.submit(db.session, member, plan)
+    submit(member, plan, rules, TODAY)
     filing.file_plan(db.session, clerk, plan, rules=rules, today=TODAY)
     assert plan.status == "filed" and plan.filing_number.endswith("-0001")
 
@@ -105,14 +105,14 @@ def test_rules_of_the_workflow(staff, region, rules):
     clerk = actor("clerk", region.west.path)
     unpublished = draft(enterprise, member, published_on=None)
     with pytest.raises(InvalidInput) as error:
-        plans.submit(db.session, member, unpublished)
+        submit(member, unpublished, rules, TODAY)
     assert error.value.field == "published_on"
     with pytest.raises(InvalidInput):
         draft(enterprise, member, published_on=date(2030, 1, 1))
     plan = draft(enterprise, member)
     with pytest.raises(Conflict):  # not submitted yet
         filing.file_plan(db.session, clerk, plan, rules=rules, today=TODAY)
-    plans.submit(db.session, member, plan)
+    submit(member, plan, rules, TODAY)
     with pytest.raises(InvalidInput):
         filing.file_plan(
             db.session, clerk, plan, rules=rules, today=TODAY, filed_on=date(2024, 5, 1)
@@ -131,16 +131,18 @@ def test_rules_of_the_workflow(staff, region, rules):
 def test_late_filing_is_flagged(staff, region, rules):
     enterprise, member = staff
     clerk = actor("clerk", region.west.path)
-    # Published Friday 3 May 2024: 20 working days later is Friday 31 May.
+    # Published Friday 3 May 2024, a Labour Day holiday: counting starts after it, the
+    # make-up Saturday 11 May counts, so the 20th working day is Thursday 30 May.
     on_time = draft(enterprise, member, published_on=date(2024, 5, 3))
     late = draft(
         enterprise, member, published_on=date(2024, 5, 3), title="专项预案", plan_type="special"
     )
-    for plan in (on_time, late):
-        plans.submit(db.session, member, plan)
-    filing.file_plan(
-        db.session, clerk, on_time, rules=rules, today=TODAY, filed_on=date(2024, 5, 31)
-    )
+    # Submitted on the last day, filed days later: on time (judged on submission).
+    assert plans.due_dates(db.session, on_time, rules).filing_deadline == date(2024, 5, 30)
+    submit(member, on_time, rules, date(2024, 5, 30))
+    submit(member, late, rules, TODAY)
+    assert late.filed_late and not on_time.filed_late  # known at submission already
+    filing.file_plan(db.session, clerk, on_time, rules=rules, today=TODAY)
     filing.file_plan(db.session, clerk, late, rules=rules, today=TODAY)
     assert not on_time.filed_late and late.filed_late
 
@@ -164,7 +166,7 @@ def test_permissions(staff, region, make_enterprise, rules):
             today=TODAY,
         )
     plan = draft(enterprise, member)
-    plans.submit(db.session, member, plan)
+    submit(member, plan, rules, TODAY)
     with pytest.raises(Forbidden):  # staff do not file
         filing.file_plan(db.session, member, plan, rules=rules, today=TODAY)
     east_clerk = actor("clerk", region.east.path)
@@ -172,7 +174,7 @@ def test_permissions(staff, region, make_enterprise, rules):
         filing.file_plan(db.session, east_clerk, plan, rules=rules, today=TODAY)
     assert outside.value.field == "jurisdiction"
     with pytest.raises(Forbidden):
-        plans.return_plan(db.session, east_clerk, plan, reason="no")
+        plans.return_plan(db.session, east_clerk, plan, reason="no", today=TODAY)
     with pytest.raises(Forbidden):
         filing.file_plan(db.session, actor("operator"), plan, rules=rules, today=TODAY)
     city_clerk = actor("clerk", region.city.path)  # the city covers its counties
@@ -202,9 +204,15 @@ def test_government_plan_and_dovetailing(staff, region, rules):
     with pytest.raises(InvalidInput) as missing:
         draft(enterprise, member, parent_plan_ids=[99999])
     assert missing.value.field == "parent_plan_ids"
-    plans.submit(db.session, clerk, special)
+    submit(clerk, special, rules, TODAY)
+    # Government plans file with the same-level government, copied one level up, and
+    # within 20 working days of issuance too: issued Thu 2 May 2024, the Labour Day
+    # holiday (1–5 May) and the make-up Saturday 11 May put the deadline on 30 May.
+    assert filing.authority_for(special).id == region.west.id
+    assert filing.copy_to(special).id == region.city.id
+    assert plans.due_dates(db.session, special, rules).filing_deadline == date(2024, 5, 30)
     filing.file_plan(db.session, clerk, special, rules=rules, today=TODAY)
-    assert not special.filed_late  # the 20-working-day rule is for enterprises
+    assert special.filed_late  # submitted 3 June
 
 
 def test_numbers_are_gap_free_under_concurrent_filing(app, staff, region, rules):
@@ -214,7 +222,7 @@ def test_numbers_are_gap_free_under_concurrent_filing(app, staff, region, rules)
     ids = []
     for index in range(12):
         plan = draft(enterprise, member, title=f"现场处置方案{index}", plan_type="on_site")
-        plans.submit(db.session, member, plan)
+        submit(member, plan, rules, TODAY)
         ids.append(plan.id)
     db.session.commit()
     clerk = actor("clerk", region.west.path)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from responder.http.api.cells import spreadsheet_cell
 from responder.http.api.plans import rules, today
 from responder.http.auth import current_actor
+from responder.localization import select_locale
 from responder.models import Jurisdiction, db
 from responder.services import filing_rates
 from responder.services.filing_rates import Rate
@@ -35,51 +36,81 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-#: Columns of each list: (row key, header).
-COLUMNS: dict[str, list[tuple[str, str]]] = {
+#: Columns of each list: (row key, Chinese header, English header).
+LIST_COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     "missing": [
-        ("enterprise_id", "企业ID enterprise_id"),
-        ("enterprise", "企业 enterprise"),
-        ("credit_code", "统一社会信用代码 credit_code"),
-        ("industry", "行业 industry"),
-        ("jurisdiction", "行政区划 jurisdiction"),
-        ("hazard_grade", "重大危险源等级 hazard_grade"),
+        ("enterprise_id", "企业编号", "Enterprise ID"),
+        ("enterprise", "企业", "Enterprise"),
+        ("credit_code", "统一社会信用代码", "Credit code"),
+        ("industry", "行业", "Industry"),
+        ("jurisdiction", "行政区划", "Jurisdiction"),
+        ("hazard_grade", "重大危险源等级", "Hazard grade"),
     ],
     "overdue_evaluation": [
-        ("plan_id", "预案ID plan_id"),
-        ("title", "预案 title"),
-        ("filing_number", "备案编号 filing_number"),
-        ("enterprise", "企业 enterprise"),
-        ("industry", "行业 industry"),
-        ("jurisdiction", "行政区划 jurisdiction"),
-        ("last_evaluated_on", "上次评估 last_evaluated_on"),
-        ("due", "应评估日期 due"),
-        ("days_overdue", "逾期天数 days_overdue"),
+        ("plan_id", "预案编号", "Plan ID"),
+        ("title", "预案", "Plan"),
+        ("filing_number", "备案编号", "Filing number"),
+        ("enterprise", "企业", "Enterprise"),
+        ("industry", "行业", "Industry"),
+        ("jurisdiction", "行政区划", "Jurisdiction"),
+        ("last_evaluated_on", "上次评估", "Last evaluated"),
+        ("due", "应评估日期", "Due"),
+        ("days_overdue", "逾期天数", "Days overdue"),
     ],
     "overdue_drill": [
-        ("plan_id", "预案ID plan_id"),
-        ("title", "预案 title"),
-        ("filing_number", "备案编号 filing_number"),
-        ("enterprise", "企业 enterprise"),
-        ("industry", "行业 industry"),
-        ("jurisdiction", "行政区划 jurisdiction"),
-        ("last_drill_on", "上次演练 last_drill_on"),
-        ("due", "应演练日期 due"),
-        ("days_overdue", "逾期天数 days_overdue"),
+        ("scope", "演练要求", "Drill cycle"),
+        ("plan_id", "预案编号", "Plan ID"),
+        ("title", "预案", "Plan"),
+        ("enterprise", "企业", "Enterprise"),
+        ("industry", "行业", "Industry"),
+        ("jurisdiction", "行政区划", "Jurisdiction"),
+        ("last_drill_on", "上次演练", "Last drill"),
+        ("due", "应演练日期", "Due"),
+        ("days_overdue", "逾期天数", "Days overdue"),
     ],
     "filed_late": [
-        ("plan_id", "预案ID plan_id"),
-        ("title", "预案 title"),
-        ("filing_number", "备案编号 filing_number"),
-        ("enterprise", "企业 enterprise"),
-        ("industry", "行业 industry"),
-        ("jurisdiction", "行政区划 jurisdiction"),
-        ("published_on", "公布日期 published_on"),
-        ("deadline", "备案期限 deadline"),
-        ("filed_on", "备案日期 filed_on"),
-        ("days_late", "逾期天数 days_late"),
+        ("plan_id", "预案编号", "Plan ID"),
+        ("title", "预案", "Plan"),
+        ("filing_number", "备案编号", "Filing number"),
+        ("enterprise", "企业", "Enterprise"),
+        ("industry", "行业", "Industry"),
+        ("jurisdiction", "行政区划", "Jurisdiction"),
+        ("published_on", "公布日期", "Published"),
+        ("deadline", "报送期限", "Deadline"),
+        ("submitted_on", "报送日期", "Submitted"),
+        ("filed_on", "备案日期", "Filed"),
+        ("days_late", "逾期天数", "Days late"),
     ],
 }
+#: Columns of each list: (row key, API field name) — the JSON list keeps these codes.
+COLUMNS: dict[str, list[tuple[str, str]]] = {
+    kind: [(key, key) for key, _zh, _en in columns] for kind, columns in LIST_COLUMNS.items()
+}
+DRILL_SCOPE_WORDS = {
+    "enterprise": ("企业年度综合或专项演练", "Enterprise's yearly comprehensive or special drill"),
+    "on_site": ("现场处置方案半年演练", "On-site scheme, half-yearly"),
+    "government": ("政府预案两年演练", "Government plan, every two years"),
+}
+
+
+def columns_for(kind: str, locale: str) -> list[tuple[str, str]]:
+    """(row key, header in one language) of a list."""
+    return [(key, en if locale == "en" else zh) for key, zh, en in LIST_COLUMNS[kind]]
+
+
+def in_words(row: dict[str, Any], locale: str) -> dict[str, Any]:
+    """A list row with its codes in words of one language (pages and exports)."""
+    shown = dict(row)
+    if shown.get("industry"):
+        shown["industry"] = label(INDUSTRIES, shown["industry"], locale)
+    if "hazard_grade" in shown:
+        grade = shown["hazard_grade"]
+        shown["hazard_grade"] = label(HAZARD_GRADES, str(grade), locale) if grade else ""
+    if shown.get("scope"):
+        shown["scope"] = label(DRILL_SCOPE_WORDS, shown["scope"], locale)
+    if "enterprise" in shown and shown.get("enterprise") is None:
+        shown["enterprise"] = ""
+    return shown
 
 
 class Month(fields.Field):
@@ -98,6 +129,11 @@ class ScopeArgs(Schema):
     jurisdiction_id = fields.Integer(
         metadata={"description": "this jurisdiction's subtree; default your own scope"}
     )
+    industry = fields.String(
+        validate=validate.OneOf(sorted(INDUSTRIES)),
+        metadata={"description": "lists: only this industry's enterprises"},
+    )
+    lang = fields.String(metadata={"description": "exports: header language (zh or en)"})
 
 
 class RateArgs(ScopeArgs):
@@ -272,6 +308,7 @@ class Lists(MethodView):
             root=root,
             offset=(args["page"] - 1) * per_page,
             limit=per_page,
+            industry=args.get("industry"),
         )
         items = [{key: _plain(row.get(key)) for key, _ in COLUMNS[kind]} for row in listing.rows]
         return {
@@ -295,8 +332,14 @@ class Export(MethodView):
         """The whole list as CSV (UTF-8 with BOM, for Excel) or XLSX."""
         root = _root(args.get("jurisdiction_id"))
         day = args.get("as_of") or today()
-        rows = filing_rates.iter_all(db.session, kind, day=day, rules=rules(), root=root)
-        body = (_csv if fmt == "csv" else _xlsx)(COLUMNS[kind], rows)
+        locale = "en" if select_locale().startswith("en") else "zh"
+        rows = (
+            in_words(row, locale)
+            for row in filing_rates.iter_all(
+                db.session, kind, day=day, rules=rules(), root=root, industry=args.get("industry")
+            )
+        )
+        body = (csv_bytes if fmt == "csv" else xlsx_bytes)(columns_for(kind, locale), rows)
         name = f"filing-{kind}-{day.isoformat()}.{fmt}"
         return Response(
             body,
@@ -309,7 +352,7 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _csv(columns: list[tuple[str, str]], rows: Iterable[dict[str, Any]]) -> bytes:
+def csv_bytes(columns: list[tuple[str, str]], rows: Iterable[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([header for _, header in columns])
@@ -318,7 +361,7 @@ def _csv(columns: list[tuple[str, str]], rows: Iterable[dict[str, Any]]) -> byte
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _xlsx(columns: list[tuple[str, str]], rows: Iterable[dict[str, Any]]) -> bytes:
+def xlsx_bytes(columns: list[tuple[str, str]], rows: Iterable[dict[str, Any]]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("list")
     sheet.append([header for _, header in columns])

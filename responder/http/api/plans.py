@@ -21,6 +21,7 @@ from responder.services import documents, feasibility, filing, jurisdictions, pl
 from responder.services.workdays import today_in
 from responder.vocabulary import (
     INCIDENT_TYPES,
+    PLAN_MATERIALS,
     PLAN_OWNER_KINDS,
     PLAN_STATUSES,
     PLAN_TYPES,
@@ -64,6 +65,7 @@ class DocumentSchema(Schema):
     sha256 = fields.String()
     uploaded_at = fields.DateTime()
     uploaded_by = fields.String()
+    material = fields.String(metadata={"description": "filing material (PLAN_MATERIALS)"})
     url = fields.Method("document_url")
 
     def document_url(self, document: Any) -> str:
@@ -105,6 +107,14 @@ class PlanSchema(EditableSchema):
     status = fields.String(dump_only=True)
     status_note = fields.String(dump_only=True)
     submitted_at = fields.DateTime(dump_only=True)
+    submitted_on = fields.Date(dump_only=True)
+    deemed_filed_on = fields.Date(
+        dump_only=True,
+        metadata={"description": "a complete submission counts as filed from this day"},
+    )
+    filing_state = fields.Method("dump_state", dump_only=True)
+    check_deadline = fields.Method("dump_check", dump_only=True)
+    missing_materials = fields.Method("dump_missing", dump_only=True)
     returned_at = fields.DateTime(dump_only=True)
     filed_on = fields.Date(dump_only=True)
     superseded_on = fields.Date(dump_only=True)
@@ -122,8 +132,17 @@ class PlanSchema(EditableSchema):
     updated_at = fields.DateTime(dump_only=True)
 
     def _due(self, plan: Plan, name: str) -> str | None:
-        value = getattr(plans.due_dates(plan, rules()), name)
+        value = getattr(plans.due_dates(db.session, plan, rules()), name)
         return value.isoformat() if value else None
+
+    def dump_state(self, plan: Plan) -> str:
+        return plans.filing_state(plan, today())
+
+    def dump_check(self, plan: Plan) -> str | None:
+        return self._due(plan, "check_deadline")
+
+    def dump_missing(self, plan: Plan) -> list[str]:
+        return plans.missing_materials(db.session, plan, rules())
 
     def dump_deadline(self, plan: Plan) -> str | None:
         return self._due(plan, "filing_deadline")
@@ -232,7 +251,13 @@ class Submit(MethodView):
     @blp.response(200, PlanSchema)
     def post(self, plan_id: int) -> Any:
         """Send the plan to its filing authority."""
-        plan = plans.submit(db.session, current_actor(), plans.get(db.session, plan_id))
+        plan = plans.submit(
+            db.session,
+            current_actor(),
+            plans.get(db.session, plan_id),
+            rules=rules(),
+            today=today(),
+        )
         db.session.commit()
         return plan
 
@@ -262,7 +287,11 @@ class Return(MethodView):
     def post(self, data: dict[str, Any], plan_id: int) -> Any:
         """Send a submitted plan back to its owner with the reason."""
         plan = plans.return_plan(
-            db.session, current_actor(), plans.get(db.session, plan_id), reason=data["reason"]
+            db.session,
+            current_actor(),
+            plans.get(db.session, plan_id),
+            reason=data["reason"],
+            today=today(),
         )
         db.session.commit()
         return plan
@@ -307,7 +336,10 @@ class Documents(MethodView):
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "material": {"type": "string", "enum": sorted(PLAN_MATERIALS)},
+                        },
                     }
                 }
             }
@@ -329,6 +361,7 @@ class Documents(MethodView):
             filename=upload.filename,
             root=current_app.config["DOCUMENTS_DIR"],
             max_bytes=limit,
+            material=request.form.get("material", "other"),
         )
         db.session.commit()
         location = url_for("plans.Document", plan_id=plan_id, document_id=document.id)

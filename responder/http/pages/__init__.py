@@ -13,6 +13,7 @@ from responder.http.pages import (
     drills,
     filing,
     jurisdiction_import,
+    plans,
     registry,
 )
 
@@ -26,3 +27,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(dispatch.bp)
     app.register_blueprint(filing.bp)
     app.register_blueprint(jurisdiction_import.bp)
+    app.register_blueprint(plans.bp)

@@ -7,24 +7,34 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext as _
 from flask_login import login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
 from responder.errors import InvalidInput
-from responder.http.api.filing import COLUMNS, rate_table, rules, today
+from responder.http.api.filing import (
+    MEDIA_TYPES,
+    columns_for,
+    csv_bytes,
+    in_words,
+    rate_table,
+    rules,
+    today,
+    xlsx_bytes,
+)
 from responder.http.auth import current_actor
 from responder.http.pages import charts, maps
 from responder.localization import select_locale
 from responder.mapping.filing import RateArea, add_rate_choropleth, add_rate_legend
 from responder.models import Jurisdiction, db
 from responder.services import filing_rates
-from responder.services.workdays import add_months
-from responder.vocabulary import FILING_LISTS, label
+from responder.services.workdays import add_months, calendar_warnings
+from responder.vocabulary import FILING_LISTS, INDUSTRIES, label
 
 bp = Blueprint("plan_pages", __name__)
-LIST_ROWS = 20
+LIST_ROWS = 50
 TREND_MONTHS = 12
 
 
@@ -44,9 +54,7 @@ def plans() -> Any:
         db.session, first=first, last=day, rules=rules(), root=root, today=day
     )
     lists = {
-        kind: filing_rates.listing(
-            db.session, kind, day=day, rules=rules(), root=root, limit=LIST_ROWS
-        )
+        kind: filing_rates.listing(db.session, kind, day=day, rules=rules(), root=root, limit=1)
         for kind in filing_rates.LISTS
     }
     scope_args = {"as_of": day.isoformat()}
@@ -63,8 +71,8 @@ def plans() -> Any:
         trend=trend,
         lists=lists,
         list_titles={kind: label(FILING_LISTS, kind, locale) for kind in filing_rates.LISTS},
-        columns=COLUMNS,
         scope_args=scope_args,
+        calendar_warnings=calendar_warnings(rules(), today()),
         choices=_choices(root),
         rate_map=_rate_map(by_place, root, target),
         industry_chart=charts.rate_bars(
@@ -73,12 +81,12 @@ def plans() -> Any:
                 for row in by_industry["rows"]
             ],
             target=target,
-            title="按行业备案率 Filing rate by industry",
+            title=_("按行业备案率"),
         ),
         trend_chart=charts.rate_line(
             [(point.day.strftime("%Y-%m"), point.rate) for point in trend],
             target=target,
-            title="备案率趋势 Filing-rate trend",
+            title=_("备案率趋势"),
         ),
     )
 
@@ -136,4 +144,73 @@ def _rate_map(table: dict[str, Any], root: Jurisdiction | None, target: float) -
     fmap = maps.new_map(maps.area_bounds(nodes))
     add_rate_choropleth(fmap, areas, target=target)
     add_rate_legend(fmap, target=target)
-    return maps.embed(fmap, height="420px", title="备案率地图 Filing-rate map")
+    return maps.embed(fmap, height="420px", title=_("备案率地图"))
+
+
+def _list_args() -> tuple[date, Jurisdiction | None, str | None]:
+    industry = (request.args.get("industry") or "").strip() or None
+    if industry is not None and industry not in INDUSTRIES:
+        raise InvalidInput(f"unknown industry '{industry}'", field="industry")
+    root = filing_rates.resolve_root(db.session, current_actor(), _int_arg("jurisdiction_id"))
+    return _as_of(), root, industry
+
+
+@bp.get("/filing/lists/<any(missing, overdue_evaluation, overdue_drill, filed_late):kind>")
+@login_required
+def filing_list(kind: str) -> Any:
+    """A list behind a dashboard number, paged, narrowed by jurisdiction and industry, in
+    the page's language; the export links give the same rows."""
+    locale = "en" if select_locale().startswith("en") else "zh"
+    day, root, industry = _list_args()
+    page = _int_arg("page") or 1
+    listing = filing_rates.listing(
+        db.session,
+        kind,
+        day=day,
+        rules=rules(),
+        root=root,
+        industry=industry,
+        offset=(page - 1) * LIST_ROWS,
+        limit=LIST_ROWS,
+    )
+    return render_template(
+        "filing/list.html",
+        kind=kind,
+        title=label(FILING_LISTS, kind, locale),
+        day=day,
+        root=root,
+        industry=industry,
+        columns=columns_for(kind, locale),
+        rows=[in_words(row, locale) for row in listing.rows],
+        raw_rows=listing.rows,
+        total=listing.total,
+        page=page,
+        pages=max(1, (listing.total + LIST_ROWS - 1) // LIST_ROWS),
+        choices=_choices(root),
+    )
+
+
+@bp.get(
+    "/filing/lists/<any(missing, overdue_evaluation, overdue_drill, filed_late):kind>"
+    ".<any(csv, xlsx):fmt>"
+)
+@login_required
+def filing_list_export(kind: str, fmt: str) -> Response:
+    """Every row of the list as shown (same filters, same words and headers)."""
+    locale = "en" if select_locale().startswith("en") else "zh"
+    day, root, industry = _list_args()
+    rows = (
+        in_words(row, locale)
+        for row in filing_rates.iter_all(
+            db.session, kind, day=day, rules=rules(), root=root, industry=industry
+        )
+    )
+    body = (csv_bytes if fmt == "csv" else xlsx_bytes)(columns_for(kind, locale), rows)
+    return Response(
+        body,
+        mimetype=MEDIA_TYPES[fmt].split(";")[0],
+        headers={
+            "Content-Type": MEDIA_TYPES[fmt],
+            "Content-Disposition": f'attachment; filename="filing-{kind}-{day.isoformat()}.{fmt}"',
+        },
+    )
