@@ -110,7 +110,9 @@ def _add_export_route(name: str) -> None:
         def get(self, args: dict[str, Any], fmt: str) -> Any:
             """Every record matching the list endpoint's filters (no paging)."""
             current_actor()
-            stmt = registry.list_query(sheet.kind, list_query(args, tuple(sheet.kind.filters)))
+            stmt = registry.list_query(
+                sheet.kind, list_query(args, tuple(sheet.kind.filters), entity=sheet.kind.entity)
+            )
             rows = export_rows(db.session, sheet, stmt)
             if fmt == "csv":
                 body = _csv(export_headers(sheet), rows)

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from responder.http.pages import audit, auth_pages, dispatch, display, drills, filing, registry
+from responder.http.pages import (
+    audit,
+    auth_pages,
+    dispatch,
+    display,
+    drills,
+    filing,
+    registry,
+    registry_forms,  # noqa: F401  (its routes join the registry blueprint)
+)
 
 
 def init_app(app: Flask) -> None:
