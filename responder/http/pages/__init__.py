@@ -14,6 +14,7 @@ from responder.http.pages import (
     filing,
     registry,
     registry_forms,  # noqa: F401  (its routes join the registry blueprint)
+    registry_import,  # noqa: F401  (likewise)
 )
 
 
