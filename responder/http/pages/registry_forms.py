@@ -65,6 +65,14 @@ from responder.vocabulary import (
 
 Errors = dict[str, str]
 
+#: English labels of the coordinate systems (the Chinese ones are :data:`crs.CRS_LABELS`).
+CRS_LABELS_EN: dict[str, str] = {
+    "wgs84": "WGS-84 (GPS/OSM)",
+    "gcj02": "GCJ-02 (Amap/Tencent)",
+    "bd09": "BD-09 (Baidu)",
+    "cgcs2000": "CGCS2000 (national datum)",
+}
+
 
 @dataclass(frozen=True)
 class Field:
@@ -409,7 +417,7 @@ def render_form(
         errors=shown,
         action=action,
         crs_codes=crs.CRS_CODES,
-        crs_labels={code: _(label) for code, label in crs.CRS_LABELS.items()},
+        crs_labels=CRS_LABELS_EN if current_language() == "en" else crs.CRS_LABELS,
         map_html=_form_map(spec, record),
         detail_url=_detail_url(spec, record),
         **_options(spec),
