@@ -253,7 +253,7 @@ def import_run(kind: str) -> Response:
     return Response(
         stream_with_context(stream()),
         mimetype="application/x-ndjson",
-        headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"},
+        headers={"X-Accel-Buffering": "no"},  # "no-store" makes Chromium flag the stream aborted
     )
 
 
