@@ -106,7 +106,9 @@ def test_import_edit_verify_and_repair_leaves_the_team_out(
     }
     assert len(imported) == 3
     for name, node in zip(("导入消防一队", "导入消防二队", "导入消防三队"), nodes, strict=True):
-        snap = network.snap(imported[name].lon, imported[name].lat)
+        team = imported[name]
+        assert (team.lon, team.lat) == pytest.approx(world.node_point(node), abs=1e-6)
+        snap = network.snap(team.lon, team.lat)
         assert snap.distance_m < 5, f"{name} is {snap.distance_m:.0f} m from its road"
     page.goto(f"{page.base}/teams?q=导入")
     assert page.locator("table.records tbody tr").count() == 3
