@@ -80,6 +80,7 @@ def test_import_edit_verify_and_repair_leaves_the_team_out(
 
     sign_in(page, "ops")
     page.goto(f"{page.base}/teams")
+    page.wait_for_load_state("networkidle")  # the map's images, before leaving the page
     page.click("text=批量导入")
     with page.expect_download() as download:
         page.click("#template-xlsx")
@@ -88,6 +89,7 @@ def test_import_edit_verify_and_repair_leaves_the_team_out(
 
     state = _import(page, _fill(template, rows, tmp_path / "bad.xlsx"))
     assert state == "rejected"
+    page.screenshot(path=str(ARTIFACTS / "registry-import-rejected.png"), full_page=True)
     problem = page.locator("#problems-table tbody tr").first.inner_text()
     assert "3" in problem and "人数" in problem and "不是有效的整数" in problem
     db.session.rollback()
@@ -115,21 +117,27 @@ def test_import_edit_verify_and_repair_leaves_the_team_out(
     frame = page.frame_locator("iframe.map")
     frame.locator(MARKERS).first.wait_for(timeout=20000)
     assert frame.locator(MARKERS).count() == 3
+    page.wait_for_load_state("networkidle")
 
     # An operator edits one team's headcount.
     first = imported["导入消防一队"]
     page.goto(f"{page.base}/teams/{first.id}")
+    page.wait_for_load_state("networkidle")
     page.click("text=编辑")
     page.fill("#field-headcount", "15")
+    page.wait_for_load_state("networkidle")
     page.click("button.primary")
     page.wait_for_selector(".flash.success")
+    page.wait_for_load_state("networkidle")
     db.session.rollback()
     assert db.session.get(RescueTeam, first.id).headcount == 15
 
     # ... marks a depot's stock line verified ...
     page.goto(f"{page.base}/depots/{depot.id}")
+    page.wait_for_load_state("networkidle")
     page.click("button.verify-line")
     page.wait_for_selector(".flash.success")
+    page.wait_for_load_state("networkidle")
     db.session.rollback()
     line = db.session.scalar(select(InventoryLine).where(InventoryLine.depot_id == depot.id))
     assert line.verified_at is not None
@@ -137,10 +145,12 @@ def test_import_edit_verify_and_repair_leaves_the_team_out(
     # ... and takes the nearest team out for repair until tomorrow morning.
     nearest = imported["导入消防一队"]
     page.goto(f"{page.base}/teams/{nearest.id}")
+    page.wait_for_load_state("networkidle")
     page.select_option("#status-unavailable_reason", "repair")
     page.fill("#status-unavailable_note", "水罐车送修")
     page.click("text=设为不可用")
     page.wait_for_selector(".flash.success")
+    page.wait_for_load_state("networkidle")
     assert "维修" in page.inner_text("table.fields")
     db.session.rollback()
     assert db.session.get(RescueTeam, nearest.id).status == "unavailable"

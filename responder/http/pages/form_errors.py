@@ -38,7 +38,7 @@ CHINESE: tuple[Rewrite, ...] = (
     _rule(r"^Must be one of: (.+)\.$", "必须是以下之一：{}"),
     _rule(r"^Length must be between (\d+) and (\d+)\.$", "长度必须在 {} 到 {} 个字符之间"),
     _rule(r"^Length must be (\d+)\.$", "长度必须是 {} 个字符"),
-    _rule(r"^Shorter than minimum length (\d+)\.$", "至少 {} 个字符"),
+    _rule(r"^Shorter than minimum length (\d+)\.$", "至少 {} 项"),
     _rule(r"^Longer than maximum length (\d+)\.$", "不能超过 {} 个字符"),
     _rule(r"^Unknown field\.$", "不认识的字段"),
     _rule(
@@ -59,6 +59,18 @@ CHINESE: tuple[Rewrite, ...] = (
     _rule(r"^a team needs a location \(lon, lat\) or a base_id$", "请填写位置或选择所属基地"),
     _rule(r"^(\w+) (\d+) does not exist$", "所选记录不存在（{0} {1}）"),
     _rule(r"^quantity must be a non-negative number$", "数量不能为负数"),
+    _rule(
+        r"^(\d+) of (\d+) rows have problems; nothing was imported$",
+        "{1} 行中有 {0} 行有问题，未导入任何记录",
+    ),
+    _rule(
+        r"^(\d+) problem\(s\) in the header row; nothing was imported$",
+        "表头有 {} 处问题，未导入任何记录",
+    ),
+    _rule(r"^unknown column$", "不认识的列"),
+    _rule(r"^repeats column '(.+)'$", "与列“{}”重复"),
+    _rule(r"^the file is empty$", "文件是空的"),
+    _rule(r"^the file has a header but no data rows$", "文件只有表头，没有数据行"),
     _rule(
         r"^depot already has a line of (\S+) with expiry (\S+); adjust that line instead$",
         "该库已有同一物资、同一有效期的库存行（{0}，{1}），请修改那一行",

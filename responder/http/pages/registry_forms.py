@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -40,7 +40,7 @@ from responder.http.pages import maps
 from responder.http.pages.form_errors import localized
 from responder.http.pages.registry import LISTINGS, bp, jurisdiction_options
 from responder.localization import current_language
-from responder.models import Enterprise, Material, RescueBase, db
+from responder.models import Enterprise, Jurisdiction, Material, RescueBase, db
 from responder.services import inventory, registry
 from responder.services.registry import ResourceKind
 from responder.services.resources import (
@@ -382,7 +382,9 @@ def _current_values(spec: FormSpec, record: Any) -> dict[str, Any]:
 
 
 def _form_map(spec: FormSpec, record: Any) -> Any:
-    """Our own map (road layer as base) to click a location on; the record's point shown."""
+    """Our own map (road layer as base, jurisdiction outlines) to click a location on; the
+    record's point shown.  A new record's map frames the actor's jurisdiction (or the top
+    of the tree)."""
     if not spec.located:
         return None
     points = []
@@ -390,14 +392,23 @@ def _form_map(spec: FormSpec, record: Any) -> Any:
         points.append(
             mapping.MapPoint(record.lon, record.lat, record.name, mapping.KIND["incident"])
         )
-    if points:
-        bounds = mapping.points_bounds([(p.lon, p.lat) for p in points])
-        bounds = maps._padded(bounds, 0.01) if bounds else None
+        areas = [record.jurisdiction]
     else:
-        bounds = maps.area_bounds(jurisdiction_options(max_depth=1))
+        areas = _home_areas()
+    bounds = mapping.points_bounds([(p.lon, p.lat) for p in points]) or maps.area_bounds(areas)
     fmap = maps.new_map(bounds, road_margin_deg=0.03)
+    mapping.add_boundaries(fmap, maps.boundary_areas(areas))
     mapping.add_markers(fmap, points, layer="record")
     return maps.embed(fmap, height="420px", title=str(_("选择位置")))
+
+
+def _home_areas() -> list[Any]:
+    """The jurisdictions a new record's map starts on: the user's own, else the top level."""
+    user = g.get("user")
+    own = getattr(user, "jurisdiction", None)
+    if own is not None:
+        return [own]
+    return list(db.session.scalars(select(Jurisdiction).where(Jurisdiction.depth == 0)))
 
 
 def render_form(
@@ -436,8 +447,6 @@ def _detail_url(spec: FormSpec, record: Any) -> str:
 def _spec(slug: str) -> FormSpec:
     spec = FORMS.get(slug.replace("-", "_"))
     if spec is None:
-        from flask import abort
-
         abort(404)
     return spec
 
@@ -712,8 +721,6 @@ def page_helpers() -> dict[str, Callable[..., Any]]:
 
 
 def _can(kind: ResourceKind) -> bool:
-    from flask import g
-
     actor = g.get("actor")
     return actor is not None and actor.can(kind.permission)
 
