@@ -59,6 +59,10 @@ class Rules:
     counted_plan_types: frozenset[str] = frozenset({"comprehensive", "special", "on_site"})
     #: Days after which a registry record not re-verified by its owner counts as stale.
     stale_after_days: int = 90
+    #: Registry staleness by entity (``team``, ``inventory_line`` ...); others use
+    #: ``stale_after_days``.  ``expiring_within_days``: stock lines flagged before expiry.
+    staleness_days: dict[str, int] = field(default_factory=dict)
+    expiring_within_days: int = 30
     #: Drills: minutes a team stays on scene by specialty (``default`` for the rest).
     drill_on_scene_min: dict[str, float] = field(default_factory=lambda: {"default": 60.0})
 
@@ -69,6 +73,10 @@ class Rules:
         if owner_kind == "enterprise" and self.review_opinion_only_required and not required_unit:
             wanted = tuple(m for m in wanted if m != "review_opinion")
         return wanted
+
+    def stale_days_for(self, entity: str | None) -> int:
+        """Days after which a record of ``entity`` not re-verified counts as stale."""
+        return int(self.staleness_days.get(entity or "", self.stale_after_days))
 
     def mobilization_for(self, kind: str) -> float:
         """Default mobilization minutes for a team kind."""
@@ -148,6 +156,12 @@ def load_rules(path: str | Path | None = None) -> Rules:
         calendar_years=years,
         counted_plan_types=frozenset(filing["counted_plan_types"]),
         stale_after_days=int(data.get("registry", {}).get("stale_after_days", 90)),
+        staleness_days={
+            k: int(v)
+            for k, v in data.get("staleness_days", {}).items()
+            if k != "expiring_within_days"
+        },
+        expiring_within_days=int(data.get("staleness_days", {}).get("expiring_within_days", 30)),
         drill_on_scene_min={
             k: float(v) for k, v in data.get("drill_on_scene_min", {"default": 60}).items()
         },

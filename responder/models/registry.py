@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from responder.models.base import Base, Located, Timestamps
+from responder.models.base import Base, Located, Timestamps, utcnow
 from responder.models.geography import Jurisdiction
 
 
@@ -74,6 +74,11 @@ class RescueTeam(Located, Retirable, Timestamps, Base):
     contact_name: Mapped[str] = mapped_column(String(100), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     equipment: Mapped[str] = mapped_column(Text, default="")
+    #: While ``status`` is ``unavailable``: why (a code of ``UNAVAILABLE_REASONS``: 休整,
+    #: 维修, 训练), the operator's note and when the team expects to be back (UTC).
+    unavailable_reason: Mapped[str | None] = mapped_column(String(20), default=None)
+    unavailable_note: Mapped[str] = mapped_column(String(500), default="")
+    expected_back_at: Mapped[datetime | None] = mapped_column(default=None)
 
     specialty_rows: Mapped[list[TeamSpecialty]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -161,3 +166,69 @@ class Expert(Retirable, Timestamps, Base):
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
 
     jurisdiction: Mapped[Jurisdiction] = relationship()
+
+
+class ExpertGroup(Retirable, Timestamps, Base):
+    """应急救援专家组: experts of one specialty a jurisdiction calls on (e.g. 危化品专家组)."""
+
+    __tablename__ = "expert_groups"
+    __table_args__ = (UniqueConstraint("jurisdiction_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    specialty: Mapped[str] = mapped_column(String(32), index=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
+
+    jurisdiction: Mapped[Jurisdiction] = relationship()
+    members: Mapped[list[ExpertGroupMember]] = relationship(
+        back_populates="group", cascade="all, delete-orphan"
+    )
+
+
+class ExpertGroupMember(Base):
+    """One expert in one group (an expert may sit in several groups)."""
+
+    __tablename__ = "expert_group_members"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("expert_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    expert_id: Mapped[int] = mapped_column(
+        ForeignKey("experts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    group: Mapped[ExpertGroup] = relationship(back_populates="members")
+    expert: Mapped[Expert] = relationship()
+
+
+class ExpertOnCall(Base):
+    """An expert on call (值班) from ``starts_on`` to ``ends_on``, both days included."""
+
+    __tablename__ = "expert_on_call"
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date] = mapped_column(index=True)
+    ends_on: Mapped[date] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    expert: Mapped[Expert] = relationship()
+
+
+class ExpertContact(Base):
+    """A contact made with an expert (notified by phone, message ...), for an incident's
+    timeline: who was called, when, by whom, and what was said."""
+
+    __tablename__ = "expert_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    contacted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    channel: Mapped[str] = mapped_column(String(20), default="phone")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str] = mapped_column(String(64), default="")
+
+    expert: Mapped[Expert] = relationship()

@@ -232,3 +232,19 @@ def adjust(
         note=reason.strip(),
     )
     return line
+
+
+def verify_line(session: Session, actor: Actor, line: InventoryLine) -> InventoryLine:
+    """Mark a stock line as counted and confirmed just now (``verified_at``); audited."""
+    _require(actor, line.depot)
+    line.verified_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "verify",
+        "inventory_line",
+        line.id,
+        after={"verified_at": line.verified_at.isoformat()},
+    )
+    return line

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -68,6 +69,21 @@ class ListQuery:
     bbox: tuple[float, float, float, float] | None = None
     include_retired: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Only records never verified or verified before this moment (the staleness rule).
+    stale_before: datetime | None = None
+    #: Order by this column of the kind's table (``name``, ``verified_at`` ...), then id.
+    sort: str | None = None
+    descending: bool = False
+
+
+def sortable_columns(kind: ResourceKind) -> tuple[str, ...]:
+    """The columns a list of ``kind`` may be ordered by (plain columns of its table)."""
+    return tuple(kind.model.__table__.columns.keys())
+
+
+def stale_cutoff(days: int, now: datetime | None = None) -> datetime:
+    """The moment before which a verification is too old under a ``days`` rule."""
+    return (now or utcnow()) - timedelta(days=days)
 
 
 def get(session: Session, kind: ResourceKind, record_id: int) -> Any:
@@ -253,7 +269,25 @@ def list_query(kind: ResourceKind, query: ListQuery) -> Select[Any]:
     for name, value in query.extra.items():
         if value is not None and name in kind.filters:
             stmt = stmt.where(kind.filters[name](value))
-    return stmt.order_by(model.id)
+    if query.stale_before is not None and hasattr(model, "verified_at"):
+        stmt = stmt.where(or_(model.verified_at.is_(None), model.verified_at < query.stale_before))
+    return stmt.order_by(*_ordering(kind, query))
+
+
+def _ordering(kind: ResourceKind, query: ListQuery) -> list[Any]:
+    """ORDER BY for the query's sort column (unknown columns are a 422 naming ``sort``)."""
+    model = kind.model
+    if query.sort is None:
+        return [model.id]
+    if query.sort not in sortable_columns(kind):
+        raise InvalidInput(
+            f"cannot sort by '{query.sort}'; one of {', '.join(sortable_columns(kind))}",
+            field="sort",
+        )
+    column = getattr(model, query.sort)
+    if query.descending:
+        return [column.desc().nulls_last(), model.id.desc()]
+    return [column.asc().nulls_first(), model.id]
 
 
 def list_page(session: Session, kind: ResourceKind, query: ListQuery) -> Page:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, cast, exists, or_, select
+from sqlalchemy import String, cast, exists, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from responder.errors import Conflict, InvalidInput
@@ -19,7 +19,9 @@ from responder.models import (
     RescueBase,
     RescueTeam,
     TeamSpecialty,
+    utcnow,
 )
+from responder.models.base import rows_changed
 from responder.services import credit_codes
 from responder.services.registry import ResourceKind
 
@@ -41,8 +43,43 @@ def _team_rules(session: Session, data: dict[str, Any], record: Any) -> None:
     if record is None and ("lon" not in data or "lat" not in data):
         raise InvalidInput("a team needs a location (lon, lat) or a base_id", field="lon")
     _check_status_change(data, record)
+    _check_unavailability(data, record)
     if "specialties" in data and not data["specialties"]:
         raise InvalidInput("a team needs at least one specialty", field="specialties")
+
+
+#: Why a team is out of service while ``unavailable`` (休整, 维修, 训练).
+UNAVAILABLE_REASONS: dict[str, tuple[str, str]] = {
+    "rest": ("休整", "Resting"),
+    "repair": ("维修", "Under repair"),
+    "training": ("训练", "Training"),
+}
+UNAVAILABILITY_FIELDS = ("unavailable_reason", "unavailable_note", "expected_back_at")
+
+
+def _check_unavailability(data: dict[str, Any], record: Any) -> None:
+    """An unavailable team may say why and until when; an available one says nothing.
+
+    Setting a team available clears the reason, note and expected return; details given
+    for a team that is (or becomes) available are refused, so nothing contradicts the status.
+    """
+    status = data.get("status", record.status if record is not None else "available")
+    given = [name for name in UNAVAILABILITY_FIELDS if data.get(name) not in (None, "")]
+    if status != "unavailable":
+        if given:
+            raise InvalidInput(f"{given[0]} applies only to an unavailable team", field=given[0])
+        if record is not None and data.get("status") == "available":
+            data.update(unavailable_reason=None, unavailable_note="", expected_back_at=None)
+        return
+    reason = data.get("unavailable_reason")
+    if reason is not None and reason not in UNAVAILABLE_REASONS:
+        raise InvalidInput(
+            f"unknown reason '{reason}'; one of {', '.join(UNAVAILABLE_REASONS)}",
+            field="unavailable_reason",
+        )
+    back = data.get("expected_back_at")
+    if back is not None and back <= utcnow():
+        raise InvalidInput("expected_back_at must be in the future", field="expected_back_at")
 
 
 #: Statuses owned by dispatch: a team enters and leaves them only through an incident.
@@ -62,9 +99,46 @@ def _check_status_change(data: dict[str, Any], record: Any) -> None:
         )
 
 
-def _team_apply(_session: Session, data: dict[str, Any], record: RescueTeam) -> None:
+def _team_apply(session: Session, data: dict[str, Any], record: RescueTeam) -> None:
     if "specialties" in data:
         record.specialties = data["specialties"]
+    _stamp_status_change(session, record)
+
+
+def _stamp_status_change(session: Session, record: RescueTeam) -> None:
+    """A status change moves ``status_version`` with a compare-and-set, as dispatch does.
+
+    Dispatch takes a team only ``WHERE status = 'available' AND status_version = v``; an
+    operator's change bumps the version under the same condition on the old values, so
+    whichever writes second is refused (409) instead of overwriting the other.
+    """
+    history = inspect(record).attrs.status.history
+    if not history.has_changes():
+        return
+    now = utcnow()
+    if record.id is None or not history.deleted:  # a new team
+        record.status_changed_at = now
+        return
+    old, version = history.deleted[0], record.status_version
+    with session.no_autoflush:  # the ORM must not write the new status before the check
+        taken = rows_changed(
+            session,
+            update(RescueTeam)
+            .where(
+                RescueTeam.id == record.id,
+                RescueTeam.status == old,
+                RescueTeam.status_version == version,
+            )
+            .values(status_version=version + 1, status_changed_at=now)
+            .execution_options(synchronize_session=False),
+        )
+    if not taken:
+        raise Conflict(
+            "the team's status changed meanwhile (another operator or a dispatch); reload",
+            field="status",
+        )
+    record.status_version = version + 1
+    record.status_changed_at = now
 
 
 def _depot_rules(session: Session, data: dict[str, Any], _record: Any) -> None:

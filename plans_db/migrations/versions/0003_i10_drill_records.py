@@ -1,7 +1,7 @@
 """i10 drill and evaluation records, deemed filing
 
 Revision ID: 0003_i10
-Revises: 0002
+Revises: 0003_i16b
 Create Date: 2026-12-01 21:29:04.651937
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0003_i10"
-down_revision = "0002"
+down_revision = "0003_i16b"
 branch_labels = None
 depends_on = None
 

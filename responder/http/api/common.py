@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 from responder.http.api.fields import BBox
 from responder.models import db
 from responder.services import jurisdictions
-from responder.services.registry import ListQuery, Page
+from responder.services.registry import ListQuery, Page, stale_cutoff
 
 
 class ListArgs(Schema):
@@ -23,10 +23,23 @@ class ListArgs(Schema):
     )
     bbox = BBox(metadata={"description": "min_lon,min_lat,max_lon,max_lat"})
     include_retired = fields.Boolean(load_default=False)
+    stale_only = fields.Boolean(
+        load_default=False,
+        metadata={"description": "only records not verified within the rules' staleness days"},
+    )
+    sort = fields.String(
+        validate=validate.Regexp(r"^-?[a-z_]{1,40}$"),
+        metadata={"description": "a column name; prefix with - for descending"},
+    )
 
 
-def list_query(args: dict[str, Any], extra_keys: tuple[str, ...] = ()) -> ListQuery:
-    """Build the service's :class:`ListQuery` from parsed query arguments."""
+def list_query(
+    args: dict[str, Any], extra_keys: tuple[str, ...] = (), *, entity: str | None = None
+) -> ListQuery:
+    """Build the service's :class:`ListQuery` from parsed query arguments.
+
+    ``entity`` picks the staleness rule for ``stale_only`` (rules file ``[staleness_days]``).
+    """
     path = None
     if args.get("jurisdiction_id") is not None:
         path = jurisdictions.get(db.session, args["jurisdiction_id"]).path
@@ -39,6 +52,11 @@ def list_query(args: dict[str, Any], extra_keys: tuple[str, ...] = ()) -> ListQu
         bbox=args.get("bbox"),
         include_retired=args["include_retired"],
         extra={key: args.get(key) for key in extra_keys},
+        stale_before=stale_cutoff(current_app.extensions["responder.rules"].stale_days_for(entity))
+        if args.get("stale_only")
+        else None,
+        sort=(args.get("sort") or "").lstrip("-") or None,
+        descending=(args.get("sort") or "").startswith("-"),
     )
 
 

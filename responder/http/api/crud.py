@@ -45,7 +45,9 @@ def add_crud_routes(
         def get(self, query_args: dict[str, Any]) -> Any:
             current_actor()
             return page_body(
-                registry.list_page(db.session, kind, list_query(query_args, filter_keys))
+                registry.list_page(
+                    db.session, kind, list_query(query_args, filter_keys, entity=kind.entity)
+                )
             )
 
         @blp.arguments(schema)

@@ -137,7 +137,9 @@ def _add_export_route(name: str) -> None:
             writes GCJ-02 coordinates for Chinese web maps."""
             current_actor()
             crs = args.pop("crs", crs_module.DEFAULT_CRS)
-            stmt = registry.list_query(sheet.kind, list_query(args, tuple(sheet.kind.filters)))
+            stmt = registry.list_query(
+                sheet.kind, list_query(args, tuple(sheet.kind.filters), entity=sheet.kind.entity)
+            )
             rows = _in_crs(export_rows(db.session, sheet, stmt), crs_module.check_crs(crs))
             if fmt == "csv":
                 body = _csv(export_headers(sheet), rows)

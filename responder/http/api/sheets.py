@@ -54,6 +54,7 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from responder import crs
 from responder.errors import DomainError, InvalidInput
 from responder.http.api.depots import DepotSchema, InventoryLineSchema
 from responder.http.api.enterprises import EnterpriseSchema, HazardSourceSchema
@@ -126,6 +127,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("职称",),
     "organization": ("工作单位", "单位"),
 }
+#: An optional column naming the coordinate system of a row's lon/lat (WGS-84 when absent);
+#: the cell takes a code of :data:`responder.crs.CRS_CODES` (``gcj02``) or its label.
+CRS_ALIASES = ("crs", "坐标系", "坐标系统")
 #: Per-kind aliases that differ from the table above.
 KIND_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {"hazard_sources": {"grade": ("级别",)}}
 
@@ -161,6 +165,9 @@ class Sheet:
         for name in self.columns:
             for alias in overrides.get(name, ALIASES.get(name, ())):
                 table.setdefault(normalize_header(alias), name)
+        if self.kind.located:
+            for alias in CRS_ALIASES:
+                table.setdefault(normalize_header(alias), "crs")
         return table
 
     def ignored(self) -> set[str]:
@@ -182,6 +189,33 @@ def _translate(sheet: Sheet, name: str, text: str) -> str:
     return text
 
 
+def _crs_code(text: str) -> str:
+    """A coordinate-system cell: a code (``gcj02``, ``GCJ-02``) or the start of its label."""
+    for code, label in crs.CRS_LABELS.items():
+        if text.strip() and label.upper().startswith(text.strip().upper()):
+            return code
+    return crs.check_crs(text)
+
+
+def _to_wgs84(data: dict[str, Any]) -> dict[str, Any]:
+    """Convert the row's lon/lat from the coordinate system its ``crs`` cell names."""
+    name = data.pop("crs", None)
+    if name is None:
+        return data
+    try:
+        system = _crs_code(str(name))
+    except crs.UnknownCRS as exc:
+        raise RowInvalid([("crs", str(exc))]) from exc
+    try:
+        lon, lat = float(data["lon"]), float(data["lat"])
+    except (KeyError, ValueError):
+        return data  # the schema names the missing or malformed coordinate
+    if system != crs.DEFAULT_CRS and -180 <= lon <= 180 and -90 <= lat <= 90:
+        lon, lat = crs.to_wgs84(lon, lat, system)
+        data.update(lon=round(lon, 7), lat=round(lat, 7))
+    return data
+
+
 def _raw_input(sheet: Sheet, row: Row) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name, text in row.values.items():
@@ -191,7 +225,7 @@ def _raw_input(sheet: Sheet, row: Row) -> dict[str, Any]:
             ]
         else:
             data[name] = _translate(sheet, name, text)
-    return data
+    return _to_wgs84(data)
 
 
 def _problems(error: ValidationError) -> list[tuple[str | None, str]]:

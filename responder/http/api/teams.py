@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
@@ -9,7 +11,7 @@ from responder.http.api import fields as f
 from responder.http.api.common import ListArgs
 from responder.http.api.coordinates import PointCRS
 from responder.http.api.crud import add_crud_routes
-from responder.services.resources import BASES, TEAMS
+from responder.services.resources import BASES, TEAMS, UNAVAILABLE_REASONS
 from responder.vocabulary import SPECIALTIES, TEAM_KINDS, TEAM_LEVELS, TEAM_STATUSES
 
 blp = Blueprint("teams", __name__, url_prefix="/api/v1", description="Rescue teams and bases")
@@ -41,6 +43,17 @@ class TeamSchema(Registered):
     )
     status = f.code_of(TEAM_STATUSES, load_default="available")
     status_changed_at = fields.DateTime(dump_only=True)
+    unavailable_reason = fields.String(
+        validate=validate.OneOf(list(UNAVAILABLE_REASONS)),
+        allow_none=True,
+        metadata={"description": "while unavailable: rest (休整), repair (维修), training (训练)"},
+    )
+    unavailable_note = f.text(500)
+    expected_back_at = fields.AwareDateTime(
+        allow_none=True,
+        default_timezone=UTC,
+        metadata={"description": "while unavailable: when the team expects to be back"},
+    )
     base_id = f.Integer(allow_none=True)
     lon = f.lon()
     lat = f.lat()

@@ -24,8 +24,9 @@ def labels(codes: list[Any] | None, vocab: vocabulary.Vocabulary) -> str:
     return separator.join(label(code, vocab) for code in codes or [])
 
 
-def stale_after_days() -> int:
-    return current_app.extensions["responder.rules"].stale_after_days
+def stale_after_days(entity: str | None = None) -> int:
+    """The staleness rule for ``entity`` (rules file ``[staleness_days]``; else the default)."""
+    return int(current_app.extensions["responder.rules"].stale_days_for(entity))
 
 
 def age_days(moment: datetime | None, now: datetime | None = None) -> int | None:
@@ -36,10 +37,10 @@ def age_days(moment: datetime | None, now: datetime | None = None) -> int | None
     return max(0, (now - moment).days)
 
 
-def is_stale(moment: datetime | None) -> bool:
-    """Never verified, or verified longer ago than the rules allow."""
+def is_stale(moment: datetime | None, entity: str | None = None) -> bool:
+    """Never verified, or verified longer ago than the rules allow (for ``entity``)."""
     days = age_days(moment)
-    return days is None or days > stale_after_days()
+    return days is None or days > stale_after_days(entity)
 
 
 def verified_text(moment: datetime | None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
@@ -43,6 +43,7 @@ from responder.services.resources import (
     ENTERPRISES,
     EXPERTS,
     HAZARD_SOURCES,
+    MATERIALS,
     TEAMS,
 )
 from responder.vocabulary import (
@@ -57,6 +58,8 @@ from responder.vocabulary import (
 
 bp = Blueprint("registry", __name__)
 MAX_Q = 100
+#: Lists the export API serves (CSV/XLSX/GeoJSON with the same filters).
+EXPORTABLE = frozenset({"teams", "bases", "depots", "experts", "enterprises", "hazard_sources"})
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,7 @@ LISTINGS: dict[str, Listing] = {
             ),
             legend=_single(_l("生产经营单位"), "enterprise"),
         ),
+        Listing("materials", _l("应急物资目录"), MATERIALS),
         Listing(
             "hazard_sources",
             _l("重大危险源"),
@@ -265,14 +269,41 @@ def _list_query(listing: Listing) -> tuple[ListQuery, Jurisdiction | None]:
         _int_arg("per_page", current_app.config["PAGE_SIZE"]) or 1,
         current_app.config["MAX_PAGE_SIZE"],
     )
+    sort = request.args.get("sort", "").strip() or None
+    if sort is not None and sort not in registry.sortable_columns(listing.kind):
+        raise InvalidInput(_("不能按“%(name)s”排序", name=sort), field="sort")
+    stale_only = request.args.get("stale_only", "") in {"1", "true", "on"}
     query = ListQuery(
         page=_int_arg("page", 1) or 1,
         per_page=per_page,
         q=q or None,
         jurisdiction_path=scope.path if scope else None,
         extra=extra,
+        stale_before=registry.stale_cutoff(stale_days(listing)) if stale_only else None,
+        sort=sort,
+        descending=request.args.get("dir") == "desc",
     )
     return query, scope
+
+
+def stale_days(listing: Listing) -> int:
+    """The staleness rule of the listing's kind, in days (from the rules file)."""
+    return int(current_app.extensions["responder.rules"].stale_days_for(listing.kind.entity))
+
+
+def export_args() -> dict[str, str]:
+    """The list's filters as the export API spells them (``stale_only``, ``sort=-name``)."""
+    args = {
+        key: value
+        for key, value in request.args.items()
+        if value and key not in {"page", "per_page", "dir", "sort", "lang"}
+    }
+    if args.get("stale_only"):
+        args["stale_only"] = "true"
+    sort = request.args.get("sort")
+    if sort:
+        args["sort"] = ("-" if request.args.get("dir") == "desc" else "") + sort
+    return args
 
 
 def jurisdiction_options(max_depth: int = 3) -> list[Jurisdiction]:
@@ -328,10 +359,21 @@ def _hazard_counts(enterprise_ids: list[int]) -> dict[int, int]:
 def _list_extras(listing: Listing, items: list[Any]) -> dict[str, Any]:
     ids = [item.id for item in items]
     if listing.slug == "depots":
-        return {"stock": _stock_by_depot(ids), "today": date.today()}
+        return {"stock": _stock_by_depot(ids), **_expiry_window()}
     if listing.slug == "enterprises":
         return {"hazard_counts": _hazard_counts(ids)}
     return {}
+
+
+def _expiry_window() -> dict[str, Any]:
+    """Today and the last day a stock line counts as expiring soon (rules file)."""
+    days = int(current_app.extensions["responder.rules"].expiring_within_days)
+    today = date.today()
+    return {
+        "today": today,
+        "expiring_days": days,
+        "expiring_before": today + timedelta(days=days),
+    }
 
 
 def _record_jurisdiction(record: Any) -> Jurisdiction | None:
@@ -368,6 +410,9 @@ def _list_view(listing: Listing) -> Callable[[], Any]:
             scope=scope,
             map_html=map_html,
             options=jurisdiction_options(),
+            stale_days=stale_days(listing),
+            export_args=export_args(),
+            exportable=listing.slug in EXPORTABLE,
             **_list_extras(listing, page.items),
         )
 
@@ -401,7 +446,7 @@ def _detail_view(listing: Listing) -> Callable[[int], Any]:
 
 def _detail_extras(listing: Listing, record: Any) -> dict[str, Any]:
     if listing.slug == "depots":
-        return {"lines": _stock_by_depot([record.id])[record.id], "today": date.today()}
+        return {"lines": _stock_by_depot([record.id])[record.id], **_expiry_window()}
     if listing.slug == "bases":
         return {
             "teams": db.session.scalars(
@@ -478,12 +523,32 @@ def jurisdictions_detail(record_id: int) -> Any:
         )
         for slug, model, column in COUNTED
     }
+    rules = current_app.extensions["responder.rules"]
+    stale = {
+        slug: db.session.scalar(
+            select(func.count())
+            .select_from(model)
+            .where(
+                model.retired_at.is_(None),
+                jurisdictions.subtree_filter(column, node.path),
+                or_(
+                    model.verified_at.is_(None),
+                    model.verified_at
+                    < registry.stale_cutoff(rules.stale_days_for(LISTINGS[slug].kind.entity)),
+                ),
+            )
+        )
+        for slug, model, column in COUNTED
+    }
+    stale_rules = {slug: rules.stale_days_for(LISTINGS[slug].kind.entity) for slug in counts}
     map_html = maps.records_map([], areas=[node, *children], title=node.name, height="360px")
     return render_template(
         "registry/jurisdiction_detail.html",
         node=node,
         children=children,
         counts=counts,
+        stale=stale,
+        stale_rules=stale_rules,
         map_html=map_html,
         listings=LISTINGS,
     )

@@ -1,0 +1,97 @@
+"""Validation messages in the page's language.
+
+The API answers in English (marshmallow's messages and the services' own); a page in English
+shows exactly those words beside the field, so page and API say the same thing.  A page in
+Chinese words the common ones in Chinese; a message not known here is shown as the API
+gives it, never hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from responder.localization import current_language
+
+Rewrite = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
+
+
+def _rule(pattern: str, template: str) -> Rewrite:
+    return re.compile(pattern), lambda m: template.format(*m.groups())
+
+
+CHINESE: tuple[Rewrite, ...] = (
+    _rule(r"^Missing data for required field\.$", "必填"),
+    _rule(r"^Field may not be null\.$", "必填"),
+    _rule(r"^Not a valid integer\.$", "不是有效的整数"),
+    _rule(r"^Not a valid number\.$", "不是有效的数字"),
+    _rule(r"^Not a valid date\.$", "不是有效的日期"),
+    _rule(r"^Not a valid datetime\.$", "不是有效的时间"),
+    _rule(r"^Not a valid boolean\.$", "必须是“是”或“否”"),
+    _rule(r"^Not a valid string\.$", "不是有效的文本"),
+    _rule(
+        r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$",
+        "必须在 {} 到 {} 之间",
+    ),
+    _rule(r"^Must be greater than or equal to (\S+)\.$", "不能小于 {}"),
+    _rule(r"^Must be less than or equal to (\S+)\.$", "不能大于 {}"),
+    _rule(r"^Must be one of: (.+)\.$", "必须是以下之一：{}"),
+    _rule(r"^Length must be between (\d+) and (\d+)\.$", "长度必须在 {} 到 {} 个字符之间"),
+    _rule(r"^Length must be (\d+)\.$", "长度必须是 {} 个字符"),
+    _rule(r"^Shorter than minimum length (\d+)\.$", "至少 {} 项"),
+    _rule(r"^Longer than maximum length (\d+)\.$", "不能超过 {} 个字符"),
+    _rule(r"^Unknown field\.$", "不认识的字段"),
+    _rule(
+        r"^a (\w+) named '(.+)' already exists in this jurisdiction$",
+        "本行政区划已有同名记录“{1}”",
+    ),
+    _rule(r"^(.+) is outside your jurisdiction$", "超出您的管辖范围"),
+    _rule(r"^role '(\w+)' may not do this \((.+)\)$", "您的角色无权进行此操作（{1}）"),
+    _rule(r"^expected_back_at must be in the future$", "预计恢复时间必须晚于现在"),
+    _rule(r"^(\w+) applies only to an unavailable team$", "只有不可用的队伍才能填写此项"),
+    _rule(r"^credit_code (.+)$", "统一社会信用代码有误：{}"),
+    _rule(r"^an enterprise with credit code (\w+) already exists$", "信用代码 {} 已登记"),
+    _rule(r"^material code '(.+)' already exists$", "物资代码“{}”已存在"),
+    _rule(
+        r"^code must be 2-40 lower-case letters, digits or _$", "代码须为 2-40 位小写字母、数字或 _"
+    ),
+    _rule(r"^a location needs both lon and lat$", "位置需要经度和纬度"),
+    _rule(r"^a team needs a location \(lon, lat\) or a base_id$", "请填写位置或选择所属基地"),
+    _rule(r"^(\w+) (\d+) does not exist$", "所选记录不存在（{0} {1}）"),
+    _rule(r"^quantity must be a non-negative number$", "数量不能为负数"),
+    _rule(
+        r"^(\d+) of (\d+) rows have problems; nothing was imported$",
+        "{1} 行中有 {0} 行有问题，未导入任何记录",
+    ),
+    _rule(
+        r"^(\d+) problem\(s\) in the header row; nothing was imported$",
+        "表头有 {} 处问题，未导入任何记录",
+    ),
+    _rule(r"^unknown column$", "不认识的列"),
+    _rule(r"^repeats column '(.+)'$", "与列“{}”重复"),
+    _rule(r"^the file is empty$", "文件是空的"),
+    _rule(r"^the file has a header but no data rows$", "文件只有表头，没有数据行"),
+    _rule(
+        r"^depot already has a line of (\S+) with expiry (\S+); adjust that line instead$",
+        "该库已有同一物资、同一有效期的库存行（{0}，{1}），请修改那一行",
+    ),
+    _rule(r"^the team's status changed meanwhile .*$", "队伍状态已被他人或调度改变，请刷新后重试"),
+    _rule(
+        r"^a team moves into or out of '(\w+)' only through its incident.*$",
+        "出动、到场、返回状态只能通过事件调度改变",
+    ),
+)
+
+
+def in_chinese(message: str) -> str:
+    """``message`` (an API message) in Chinese where a rule knows it; else unchanged."""
+    for pattern, rewrite in CHINESE:
+        match = pattern.match(message)
+        if match:
+            return rewrite(match)
+    return message
+
+
+def localized(message: str) -> str:
+    """The message for the page being served: as the API says it in English, or in Chinese."""
+    return message if current_language() == "en" else in_chinese(message)
