@@ -52,7 +52,8 @@ class RoadNetwork:
         self.node_count: int = self.core.node_count
         self.edge_count: int = self.core.edge_count
         self.road_count: int = self.core.road_count
-        self.bounds: tuple[float, float, float, float] = tuple(meta["bounds"])  # type: ignore[assignment]
+        x0, y0, x1, y1 = (float(v) for v in meta["bounds"])
+        self.bounds: tuple[float, float, float, float] = (x0, y0, x1, y1)
         self.class_names: list[str] = list(meta["class_names"])
 
     # ------------------------------------------------------------------ loading

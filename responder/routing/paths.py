@@ -246,4 +246,4 @@ def _whole_edges(core: NetworkCore, edges: NDArray[np.int64]) -> NDArray[np.floa
     within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     index = np.where(forward[segment], starts[segment] + within, ends[segment] - 1 - within)
     keep = (within > 0) | (segment == 0)
-    return np.asarray(a["road_coords"])[index[keep]]
+    return np.asarray(np.asarray(a["road_coords"])[index[keep]], dtype=np.float64)
