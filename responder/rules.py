@@ -1,6 +1,6 @@
 """Configurable domain rules, loaded from ``rules.toml`` (or a file named by the settings).
 
-Every number DOMAIN.md marks *default* lives in that file, never in code paths.
+Every number docs/domain.md marks *default* lives in that file, never in code paths.
 """
 
 from __future__ import annotations

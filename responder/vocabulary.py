@@ -1,7 +1,7 @@
 """The controlled vocabularies of the domain: codes (English, used by the API) and labels.
 
 Codes never change; labels are what pages show (Chinese first, English second).  See
-``../shared/DOMAIN.md`` for where each list comes from.  Configurable *numbers* (default
+``docs/domain.md`` for where each list comes from.  Configurable *numbers* (default
 mobilization times, arrival standards, filing rules) live in :mod:`responder.rules`.
 """
 

@@ -22,22 +22,20 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from responder import create_app
+from responder.routing import RoadNetwork
+from responder.rules import load_rules
+from responder.services import coverage
+from responder.services.actors import SYSTEM
+from responder.services.dispatch import TeamResource
 
-from responder import create_app  # noqa: E402
-from responder.routing import RoadNetwork  # noqa: E402
-from responder.rules import load_rules  # noqa: E402
-from responder.services import coverage  # noqa: E402
-from responder.services.actors import SYSTEM  # noqa: E402
-from responder.services.dispatch import TeamResource  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 def timed(call, repeat: int) -> tuple[float, float, object]:
@@ -127,7 +125,7 @@ def bench_large(path: Path, specialty: str, teams: int, sites: int, repeat: int)
     )
     rules = load_rules()
     rng = np.random.default_rng(3)
-    xy = np.asarray(network._a["road_coords"])
+    xy = np.asarray(network.core.arrays["road_coords"])
 
     def points(count: int) -> np.ndarray:
         return xy[rng.integers(0, len(xy), count)] + rng.normal(0, 0.0003, (count, 2))

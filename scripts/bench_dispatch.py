@@ -29,20 +29,19 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from flask_migrate import upgrade
+
+from responder import create_app
+from responder.demo import region
+from responder.demo.roads import read_road_nodes
+from responder.models import InventoryLine, db
+from responder.services import accounts, dispatch, matrix, registry
+from responder.services.actors import SYSTEM
+from responder.services.materials import seed_catalog
+from responder.services.resources import DEPOTS, TEAMS
+from responder.vocabulary import INCIDENT_TYPES, SPECIALTIES, TEAM_KINDS
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from flask_migrate import upgrade  # noqa: E402
-
-from responder import create_app  # noqa: E402
-from responder.demo import region  # noqa: E402
-from responder.demo.roads import read_road_nodes  # noqa: E402
-from responder.models import InventoryLine, db  # noqa: E402
-from responder.services import accounts, dispatch, matrix, registry  # noqa: E402
-from responder.services.actors import SYSTEM  # noqa: E402
-from responder.services.materials import seed_catalog  # noqa: E402
-from responder.services.resources import DEPOTS, TEAMS  # noqa: E402
-from responder.vocabulary import INCIDENT_TYPES, SPECIALTIES, TEAM_KINDS  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:

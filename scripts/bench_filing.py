@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -24,8 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from responder import create_app
 from responder.models import Enterprise, HazardSource, Jurisdiction, Plan, db

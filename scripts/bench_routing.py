@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -33,10 +32,9 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from responder.routing import Closures, RoadNetwork, ensure_compiled
 
-from responder.routing import Closures, RoadNetwork, ensure_compiled  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 INCIDENTS = 50
 RESOURCES = 500
@@ -49,7 +47,7 @@ def ms(seconds: float) -> float:
 
 def random_points(net: RoadNetwork, count: int, rng: np.random.Generator) -> np.ndarray:
     """Random points within ~50 m of road vertices."""
-    xy = np.asarray(net._a["road_coords"])
+    xy = np.asarray(net.core.arrays["road_coords"])
     return xy[rng.integers(0, len(xy), count)] + rng.normal(0, 0.0004, (count, 2))
 
 

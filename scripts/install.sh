@@ -37,6 +37,8 @@ if [ ! -f "$stamp" ]; then
   python -m pip install -q -r "$req"
   touch "$stamp"
 fi
+# The package itself, editable: the pinned lock above decides every dependency version.
+python -m pip install -q -e . --no-deps
 # UI translations (English); Chinese is the source language of the pages.
 pybabel -q compile -d responder/translations
 # Map JavaScript/CSS (Leaflet & co.) are committed under responder/static/vendor/; this only

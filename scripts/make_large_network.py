@@ -14,18 +14,17 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from responder.routing.cache import ensure_compiled, load_arrays, read_meta
+from responder.routing.geodesy import haversine_m
+from responder.routing.tables import NetworkTables
 
-from responder.routing.cache import _haversine, ensure_compiled, load_arrays, read_meta  # noqa: E402
-from responder.routing.tables import NetworkTables  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 LINK_SPEED_KPH = 90.0
 GAP_DEG = 0.01
@@ -126,7 +125,7 @@ def add_links(
     b = np.array([v for _, v in pairs])
     pa = np.column_stack([t.node_x[a], t.node_y[a]])
     pb = np.column_stack([t.node_x[b], t.node_y[b]])
-    length = _haversine(pa, pb)
+    length = haversine_m(pa, pb)
     seconds = length / (LINK_SPEED_KPH / 3.6)
     roads0 = t.road_ptr.size - 1
     count = len(pairs)

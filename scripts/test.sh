@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Install everything and run the whole test suite (this is what CI runs).
+# Install everything, check lint, format and types, then run the whole test suite (this is
+# what CI runs). The checks come first and fail fast: no test runs on code that does not pass.
 #   bash scripts/test.sh [pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --dev
 . .venv/bin/activate
+ruff check .
+ruff format --check .
+mypy
 # A throw-away PostgreSQL cluster on a private socket, so the PostgreSQL tests really run.
 eval "$(bash scripts/pg_test_server.sh start)"
 trap 'bash scripts/pg_test_server.sh stop >/dev/null 2>&1 || true' EXIT

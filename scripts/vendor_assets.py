@@ -19,10 +19,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from responder.mapping.assets import PACKAGES, VendorPackage
 
-from responder.mapping.assets import PACKAGES, VendorPackage  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 VENDOR = ROOT / "responder" / "static" / "vendor"
 

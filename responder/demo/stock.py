@@ -89,7 +89,7 @@ def _depot_rows() -> list[tuple[str, str, str, str, list[str]]]:
 
 
 def load_catalog(demo: Demo) -> None:
-    """The material catalog: the catalog service's seed (the DOMAIN.md list)."""
+    """The material catalog: the catalog service's seed (the docs/domain.md list)."""
     materials.seed_catalog(demo.session, SYSTEM)
     demo.materials = {code: materials.by_code(demo.session, code) for code in TYPICAL}
     demo.counts["materials"] = len(demo.materials)

@@ -36,7 +36,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import CacheError
-from .grid import EARTH_RADIUS_M, build_grid
+from .geodesy import haversine_m
+from .grid import build_grid
 from .importer import Progress, read_road_graph, source_format
 from .speeds import SpeedTable, load_speed_table
 from .tables import NetworkTables, tables_from_graph
@@ -176,7 +177,7 @@ def compile_arrays(t: NetworkTables) -> tuple[dict[str, NDArray[Any]], dict[str,
     if m == 0:
         raise CacheError("cannot compile an empty road network")
     vertex_road = np.repeat(np.arange(r, dtype=np.int32), np.diff(t.road_ptr))
-    seg_len = _haversine(t.road_coords[:-1], t.road_coords[1:])
+    seg_len = haversine_m(t.road_coords[:-1], t.road_coords[1:])
     same = vertex_road[:-1] == vertex_road[1:]
     seg_len = np.where(same, seg_len, 0.0)
     cum = np.concatenate([[0.0], np.cumsum(seg_len)])
@@ -281,12 +282,3 @@ def load_arrays(cache_dir: str | Path, names: list[str] | None = None) -> dict[s
         # a plain ndarray view of the mapping: same shared pages, no memmap overhead
         out[name] = np.load(found[name], mmap_mode=mode).view(np.ndarray)
     return out
-
-
-def _haversine(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
-    lon1, lat1, lon2, lat2 = map(np.radians, (a[:, 0], a[:, 1], b[:, 0], b[:, 1]))
-    h = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0, 1)))

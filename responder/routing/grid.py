@@ -15,9 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-EARTH_RADIUS_M = 6_371_009.0
-M_PER_DEG = EARTH_RADIUS_M * math.pi / 180.0
-
 
 @dataclass(frozen=True)
 class SegmentGrid:

@@ -1,9 +1,9 @@
 """Fast isochrone outlines for maps: concave hulls of the road nodes reached in time.
 
-``RoadNetwork.isochrones`` rasterises the reachable roads and is exact to its grid but
-takes about a second on the demo region; an incident page needs its 5/15/30-minute rings
-in milliseconds.  Here one bounded search gives every node's time and a concave hull of
-the nodes inside each budget outlines the area (the roads themselves stay exact).
+An incident page needs its 5/15/30-minute rings in milliseconds (rasterising the
+reachable roads took about a second on the demo region). Here one bounded search gives
+every node's time and a concave hull of the nodes inside each budget outlines the area
+(the roads themselves stay exact).
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from .closures import Closures
-from .network import Direction, RoadNetwork, Snap
+from .coverage import arrival_times
+from .network import RoadNetwork
+from .snapping import Snap
+from .weights import Direction
 
 
 def reachable_hulls(
@@ -53,8 +56,8 @@ def reachable_hulls(
         return []
     if min(minutes) <= 0:
         raise ValueError("time budgets must be positive minutes")
-    times, _ = network.nearest_source_times(
-        [center], direction=direction, cutoff_s=max(minutes) * 60.0, closures=closures
+    times, _ = arrival_times(
+        network, [center], direction=direction, cutoff_s=max(minutes) * 60.0, closures=closures
     )
     lon, lat = np.asarray(network.node_lon), np.asarray(network.node_lat)
     hulls: list[BaseGeometry] = []

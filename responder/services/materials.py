@@ -2,7 +2,7 @@
 
 The catalog gives every material one code, a Chinese and English name and one unit, so a
 quantity means the same thing in every depot and the response matrix can name materials by
-code.  :data:`CATALOG` is the starting list from DOMAIN.md; admins extend it over the API.
+code.  :data:`CATALOG` is the starting list from docs/domain.md; admins extend it over the API.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class CatalogEntry(NamedTuple):
     category: str
 
 
-#: The DOMAIN.md catalog.  Units: t (tonne), m, kg, set, unit (one device), piece.
+#: The docs/domain.md catalog.  Units: t (tonne), m, kg, set, unit (one device), piece.
 CATALOG: tuple[CatalogEntry, ...] = (
     CatalogEntry("foam_concentrate", "泡沫灭火剂", "Foam concentrate", "t", "fire_fighting"),
     CatalogEntry("oil_boom", "围油栏", "Oil boom", "m", "oil_spill"),

@@ -1,4 +1,4 @@
-"""The material catalog: the seeded DOMAIN.md list, admin-only writes, filters."""
+"""The material catalog: the seeded docs/domain.md list, admin-only writes, filters."""
 
 from __future__ import annotations
 

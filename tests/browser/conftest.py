@@ -69,8 +69,10 @@ def live_server(app: Flask, registry_records: Any) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
-        server.shutdown()
-        thread.join(timeout=5)
+        server.shutdown()  # returns once serve_forever has stopped
+        server.server_close()  # and release the listening socket
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "the live server thread did not stop"
 
 
 @dataclass

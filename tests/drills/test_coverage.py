@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 
 from responder.models import db
+from responder.routing.coverage import road_shares
 from responder.services import coverage, credit_codes, registry
 from responder.services.actors import SYSTEM
 from responder.services.resources import BASES, DEPOTS, ENTERPRISES, HAZARD_SOURCES
@@ -131,7 +132,8 @@ def test_figures_match_networkx(app, world, scene, reference_graph):
     assert 0 < covered < 20, "the case should have both covered and uncovered sources"
 
     # Road length: the engine's own rule fed with networkx times gives the same figure.
-    reference_m, total_m = network.covered_length_m(np.where(within, expected, np.inf), STANDARD_S)
+    shares = road_shares(network, np.where(within, expected, np.inf), STANDARD_S)
+    reference_m, total_m = shares @ network.road_length_m, network.road_length_m.sum()
     assert figures["roads"]["covered_km"] == pytest.approx(reference_m / 1000, abs=1e-3)
     assert figures["roads"]["total_km"] == pytest.approx(total_m / 1000, abs=1e-3)
     assert 0 < figures["roads"]["share"] < 1

@@ -33,7 +33,7 @@ def test_compiles_once_and_recompiles_when_speed_table_changes(
     slow = RoadNetwork.load(ensure_compiled(tiny_osm, tmp_path / "other"))
     fast = RoadNetwork.load(cache)
     res = [fast.class_names.index("residential")]
-    assert np.all(fast._a["edge_class"] != res[0]) or (
+    assert np.all(fast.core.arrays["edge_class"] != res[0]) or (
         fast.edge_time_s.sum() < slow.edge_time_s.sum()
     )
 
@@ -74,4 +74,4 @@ def test_tiny_parallel_edges_take_min(tiny_net: RoadNetwork) -> None:
 
 def test_load_is_mmap_and_fast(tiny_net: RoadNetwork, tmp_path: Path) -> None:
     assert tiny_net.node_count == 4 and tiny_net.edge_count == 9
-    assert not tiny_net._a["edge_time"].flags.writeable
+    assert not tiny_net.core.arrays["edge_time"].flags.writeable

@@ -7,16 +7,16 @@ import itertools
 import networkx as nx
 import numpy as np
 import pytest
-import shapely
 
 from responder.routing import Closures, NoRoute, PointTooFarFromRoad, RoadNetwork, Snap
+from responder.routing.coverage import arrival_times, road_shares
 
 TOLERANCE_S = 1e-6
 
 
 def _random_snaps(net: RoadNetwork, count: int, seed: int) -> list[Snap]:
     rng = np.random.default_rng(seed)
-    xy = net._a["road_coords"]
+    xy = net.core.arrays["road_coords"]
     pts = xy[rng.integers(0, len(xy), count)] + rng.normal(0, 0.0005, (count, 2))
     return net.snap_many(pts[:, 0], pts[:, 1])
 
@@ -27,7 +27,7 @@ def _reference_graph(graph: nx.MultiDiGraph, net: RoadNetwork, snaps: list[Snap]
     for u, v, d in graph.edges(data=True):  # keep the minimum over parallel edges
         if not ref.has_edge(u, v) or d["travel_time"] < ref[u][v]["w"]:
             ref.add_edge(u, v, w=d["travel_time"])
-    osm = net._a["node_osmid"]
+    osm = net.core.arrays["node_osmid"]
     t = net.edge_time_s
 
     def add(a: object, b: object, w: float) -> None:  # a loop road (u == v) adds two
@@ -85,7 +85,7 @@ def test_node_to_node_equals_networkx(demo_graph, demo_net: RoadNetwork) -> None
     rng = np.random.default_rng(5)
     nodes = rng.choice(demo_net.node_count, 200, replace=False)
     snaps = demo_net.snap_many(demo_net.node_lon[nodes], demo_net.node_lat[nodes])
-    osm = demo_net._a["node_osmid"]
+    osm = demo_net.core.arrays["node_osmid"]
     target = int(osm[nodes[0]])
     dist = nx.single_source_dijkstra_path_length(
         graph.reverse(copy=False), target, weight="travel_time"
@@ -117,7 +117,7 @@ def test_route_matches_times_and_closure_reroutes(demo_net: RoadNetwork) -> None
     assert route.coords[0] == pytest.approx((source.lon, source.lat))
     assert route.coords[-1] == pytest.approx((target.lon, target.lat))
     middle = route.edges[1:-1]
-    twins = [int(demo_net._a["edge_twin"][e]) for e in middle]
+    twins = [int(demo_net.core.arrays["edge_twin"][e]) for e in middle]
     closed = Closures.closed(middle + [e for e in twins if e >= 0])
     try:
         detour = demo_net.route(source, target, closures=closed)
@@ -127,29 +127,29 @@ def test_route_matches_times_and_closure_reroutes(demo_net: RoadNetwork) -> None
     assert not set(middle) & set(detour.edges)
 
 
-def test_nearest_source_times_equal_networkx(demo_graph, demo_net: RoadNetwork) -> None:
+def test_multi_source_arrival_times_equal_networkx(demo_graph, demo_net: RoadNetwork) -> None:
     graph, _ = demo_graph
     sources = _random_snaps(demo_net, 8, seed=13)
-    times, nearest = demo_net.nearest_source_times(sources)
+    times, nearest = arrival_times(demo_net, sources)
     ref = _reference_graph(graph, demo_net, sources)
     for i in range(len(sources)):
         ref.add_edge("super", ("p", i), w=0.0)
     dist = nx.single_source_dijkstra_path_length(ref, "super", weight="w")
-    osm = demo_net._a["node_osmid"]
+    osm = demo_net.core.arrays["node_osmid"]
     expected = np.array([dist.get(int(o), np.inf) for o in osm])
     assert np.max(np.abs(times - expected)) <= TOLERANCE_S
-    per_source = np.array([demo_net.nearest_source_times([s])[0] for s in sources])
+    per_source = np.array([arrival_times(demo_net, [s])[0] for s in sources])
     assert np.all(per_source[nearest, np.arange(demo_net.node_count)] <= times + TOLERANCE_S)
-    covered, total = demo_net.covered_length_m(times, 300)
-    assert 0 < covered < total
+    covered = road_shares(demo_net, times, 300) @ demo_net.road_length_m
+    assert 0 < covered < demo_net.road_length_m.sum()
 
 
 def test_snap_is_the_nearest_segment(demo_net: RoadNetwork) -> None:
     rng = np.random.default_rng(17)
     minx, miny, maxx, maxy = demo_net.bounds
     lons, lats = rng.uniform(minx, maxx, 300), rng.uniform(miny, maxy, 300)
-    xy = demo_net._a["road_coords"]
-    same = demo_net._a["vertex_road"][:-1] == demo_net._a["vertex_road"][1:]
+    xy = demo_net.core.arrays["road_coords"]
+    same = demo_net.core.arrays["vertex_road"][:-1] == demo_net.core.arrays["vertex_road"][1:]
     a, b = xy[:-1][same], xy[1:][same]
     for lon, lat in zip(lons, lats, strict=True):
         kx = np.cos(np.radians(lat)) * 111195.08
@@ -165,15 +165,6 @@ def test_snap_is_the_nearest_segment(demo_net: RoadNetwork) -> None:
         assert snap.distance_m == pytest.approx(best, abs=1e-3)
 
 
-def test_isochrones_nest(demo_net: RoadNetwork) -> None:
-    center = _random_snaps(demo_net, 1, seed=19)[0]
-    areas = demo_net.isochrones(center, [2, 5, 10], direction="to")
-    assert areas[0].area < areas[1].area < areas[2].area
-    # nested up to the 50 m raster resolution (5e-4 deg)
-    assert areas[1].buffer(5e-4).contains(areas[0])
-    assert areas[0].distance(shapely.Point(center.lon, center.lat)) < 5e-4
-
-
 def test_offsets_rank_by_arrival(demo_net: RoadNetwork) -> None:
     snaps = _random_snaps(demo_net, 101, seed=23)
     target, sources = snaps[0], snaps[1:]
@@ -183,8 +174,8 @@ def test_offsets_rank_by_arrival(demo_net: RoadNetwork) -> None:
     finite = np.isfinite(early)
     np.testing.assert_allclose(early[finite], arrival[finite], atol=TOLERANCE_S, rtol=0)
     assert set(np.argsort(arrival)[:5]) <= set(np.flatnonzero(finite))
-    times, _ = demo_net.nearest_source_times(sources[:5], offsets_s=mobilization[:5])
-    plain = np.array([demo_net.nearest_source_times([s])[0] for s in sources[:5]])
+    times, _ = arrival_times(demo_net, sources[:5], offsets_s=mobilization[:5])
+    plain = np.array([arrival_times(demo_net, [s])[0] for s in sources[:5]])
     np.testing.assert_allclose(times, (plain + mobilization[:5, None]).min(axis=0), atol=1e-6)
     with pytest.raises(ValueError, match="offsets_s"):
         demo_net.times_to(target, sources, offsets_s=[1.0])

@@ -7,6 +7,7 @@ import pytest
 import shapely
 
 from responder.routing import RoadNetwork
+from responder.routing.coverage import arrival_times
 from responder.routing.hulls import reachable_hulls
 
 
@@ -21,7 +22,7 @@ def test_rings_grow_and_enclose_the_nodes_reached_in_time(network):
     rings = reachable_hulls(network, center, minutes, direction="to")
     areas = [ring.area for ring in rings]
     assert 0 < areas[0] < areas[1] <= areas[2]
-    times, _ = network.nearest_source_times([center], direction="to", cutoff_s=1800)
+    times, _ = arrival_times(network, [center], direction="to", cutoff_s=1800)
     for budget, ring in zip(minutes, rings, strict=True):
         reached = np.flatnonzero(times <= budget * 60)
         points = shapely.points(
