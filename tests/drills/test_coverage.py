@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import networkx as nx
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from responder.models import db
 from responder.services import coverage, credit_codes, registry
 from responder.services.actors import SYSTEM
+from responder.services.dispatch import RoutingContext
 from responder.services.resources import BASES, DEPOTS, ENTERPRISES, HAZARD_SOURCES
 from tests.dispatch.conftest import central_node
 
@@ -19,12 +21,13 @@ MOBILIZATION_S = {"professional": 300, "quasi_professional": 600, "volunteer": 1
 
 
 def ctx_for(app, network):
-    return coverage.CoverageContext(
+    return RoutingContext(
         network=network,
         rules=app.extensions["responder.rules"],
         closures=None,
         closure_ids=[],
         snap_max_m=2000.0,
+        hazard_radius_m=2000.0,
     )
 
 
@@ -252,9 +255,7 @@ def test_closed_roads_shrink_coverage(app, world, scene, reference_graph):
     lon, lat = world.node_point(node)
     closed = Closures.closed(network.edges_near(lon, lat, radius_m=30.0))
     open_ctx = ctx_for(app, network)
-    closed_ctx = coverage.CoverageContext(
-        network=network, rules=open_ctx.rules, closures=closed, closure_ids=[1], snap_max_m=2000.0
-    )
+    closed_ctx = replace(open_ctx, closures=closed, closure_ids=[1])
     before = coverage.coverage(db.session, SYSTEM, open_ctx, specialty="hazchem")
     after = coverage.coverage(db.session, SYSTEM, closed_ctx, specialty="hazchem")
     rest = brute_times(reference_graph, [(n, MOBILIZATION_S[k]) for n, k in scene["placed"][1:]])

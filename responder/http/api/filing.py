@@ -15,8 +15,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from responder.http.api.plans import rules, today
 from responder.http.auth import current_actor
+from responder.http.context import rules, today
 from responder.models import Jurisdiction, db
 from responder.services import filing_rates
 from responder.services.filing_rates import Rate

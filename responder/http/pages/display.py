@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from responder import vocabulary
+from responder.http.context import rules
 from responder.localization import LANGUAGE_NAMES, SUPPORTED, current_language
 
 
@@ -25,7 +26,7 @@ def labels(codes: list[Any] | None, vocab: vocabulary.Vocabulary) -> str:
 
 
 def stale_after_days() -> int:
-    return current_app.extensions["responder.rules"].stale_after_days
+    return rules().stale_after_days
 
 
 def age_days(moment: datetime | None, now: datetime | None = None) -> int | None:

@@ -91,15 +91,19 @@ def compute_proposal(
     Pure: reads nothing but its arguments, so live dispatch and drills share it.  A team
     is recommended for at most one specialty (the first need it can fill in matrix order).
     """
-    excluded: list[dict[str, Any]] = []
     needed = {n.specialty for n in team_needs}
-    teams = [t for t in resources.teams if needed.intersection(t.specialties)]
-    team_snaps, teams = snap_all(network, teams, snap_max_m, excluded, "team")
+    capable_teams = [t for t in resources.teams if needed.intersection(t.specialties)]
+    team_snaps, teams, off_road_teams = snap_all(network, capable_teams, snap_max_m)
     wanted = {n.material_id for n in material_needs}
     lines = [s for s in resources.stock if s.material_id in wanted and s.quantity > 0]
-    depot_snaps, depots = snap_all(
-        network, list({s.depot_id: s for s in lines}.values()), snap_max_m, excluded, "depot"
-    )
+    one_line_per_depot = list({s.depot_id: s for s in lines}.values())
+    depot_snaps, depots, off_road_depots = snap_all(network, one_line_per_depot, snap_max_m)
+    excluded = [
+        {"kind": "team", "id": t.id, "name": t.name, "message": why} for t, why in off_road_teams
+    ] + [
+        {"kind": "depot", "id": s.depot_id, "name": s.depot_name, "message": why}
+        for s, why in off_road_depots
+    ]
     # One search on the reversed graph times every team and depot to the incident and
     # later gives the routes of the options.
     tree = network.search_to(target, closures=closures)
