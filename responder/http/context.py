@@ -8,16 +8,19 @@ a handler never spells an extension key and services never touch Flask.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from responder.errors import Unavailable
 from responder.models import db
-from responder.routing import RoadNetwork
 from responder.rules import Rules
 from responder.services import closures, plans
 from responder.services.dispatch import RoutingContext
 from responder.services.workdays import today_in
+
+if TYPE_CHECKING:  # the type only: http/ reaches the road engine through services
+    from responder.routing import RoadNetwork
 
 #: Where :func:`responder.create_app` keeps the loaded road network and the rules.
 ROADS_KEY = "responder.roads"

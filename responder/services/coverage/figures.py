@@ -37,6 +37,17 @@ class Site:
     grade: int | None = None
     enterprise: str = ""
 
+    def as_row(self) -> dict[str, Any]:
+        """The site as figures and maps list it."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "grade": self.grade,
+            "enterprise": self.enterprise,
+            "lon": self.lon,
+            "lat": self.lat,
+        }
+
 
 @dataclass
 class Area:
@@ -166,14 +177,6 @@ def _uncovered(
         if seconds <= standard_s:
             continue
         rows.append(
-            {
-                "id": site.id,
-                "name": site.name,
-                "grade": site.grade,
-                "enterprise": site.enterprise,
-                "lon": site.lon,
-                "lat": site.lat,
-                "arrival_s": round(seconds, 1) if np.isfinite(seconds) else None,
-            }
+            {**site.as_row(), "arrival_s": round(seconds, 1) if np.isfinite(seconds) else None}
         )
     return sorted(rows, key=lambda r: (r["grade"] or 9, r["id"]))

@@ -39,12 +39,7 @@ def map_layers(network: RoadNetwork, result: CoverageResult) -> MapLayers:
         seconds = result.site_times[(site.kind, site.id)]
         hazards.append(
             {
-                "id": site.id,
-                "name": site.name,
-                "grade": site.grade,
-                "enterprise": site.enterprise,
-                "lon": site.lon,
-                "lat": site.lat,
+                **site.as_row(),
                 "covered": seconds <= standard_s,
                 "arrival_s": seconds if np.isfinite(seconds) else None,
             }

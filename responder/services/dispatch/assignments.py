@@ -19,6 +19,7 @@ from responder.models import (
 from responder.models.base import begin_write, rows_changed
 from responder.services import audit, inventory
 from responder.services.actors import Actor
+from responder.services.dispatch.incidents import require_dispatch
 
 #: Team states while it belongs to an incident, in the order they happen.
 ACTIVE_STATES = ("dispatched", "on_scene", "returning")
@@ -37,11 +38,7 @@ def get_assignment(session: Session, incident_id: int, assignment_id: int) -> As
 def advance(session: Session, actor: Actor, assignment: Assignment, status: str) -> Assignment:
     """Move a team along dispatched → on_scene → returning → available (released)."""
     incident = assignment.incident
-    actor.require(
-        "dispatch.write",
-        path=incident.jurisdiction.path if incident.jurisdiction else None,
-        what="the incident",
-    )
+    require_dispatch(actor, incident)
     if assignment.status not in NEXT_STATE or NEXT_STATE[assignment.status] != status:
         expected = NEXT_STATE.get(assignment.status, "nothing (released)")
         raise Conflict(f"assignment is {assignment.status}; next is {expected}", field="status")
@@ -110,11 +107,7 @@ def close_incident(
 
     ``consumed`` maps material-dispatch id → quantity used (missing = all used).
     """
-    actor.require(
-        "dispatch.write",
-        path=incident.jurisdiction.path if incident.jurisdiction else None,
-        what="the incident",
-    )
+    require_dispatch(actor, incident)
     if incident.status != "open":
         raise Conflict(f"incident {incident.id} is already closed", field="incident")
     if not reason.strip():

@@ -24,6 +24,7 @@ from responder.models.base import begin_write
 from responder.services import audit, inventory
 from responder.services.actors import Actor
 from responder.services.dispatch.assignments import move_team
+from responder.services.dispatch.incidents import require_dispatch
 from responder.services.dispatch.resources import is_expired
 
 
@@ -57,11 +58,7 @@ def confirm(
     so two operators can never get the same team or the same stock.  Otherwise a 409
     lists what changed and nothing is applied.
     """
-    actor.require(
-        "dispatch.write",
-        path=incident.jurisdiction.path if incident.jurisdiction else None,
-        what="the incident",
-    )
+    require_dispatch(actor, incident)
     _check_selection(teams, materials)
     proposal = _proposal_for(session, incident, proposal_id)
     chosen = {

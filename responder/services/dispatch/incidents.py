@@ -100,6 +100,15 @@ def check_incident(
     return where
 
 
+def require_dispatch(actor: Actor, incident: Incident) -> None:
+    """Refuse unless ``actor`` may dispatch for an incident in its jurisdiction."""
+    actor.require(
+        "dispatch.write",
+        path=incident.jurisdiction.path if incident.jurisdiction else None,
+        what="the incident",
+    )
+
+
 def get_live_incident(session: Session, incident_id: int) -> Incident:
     """A live incident (drill incidents are not found here)."""
     incident = session.get(Incident, incident_id)

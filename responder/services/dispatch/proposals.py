@@ -18,7 +18,7 @@ from responder.models import (
 from responder.services import jurisdictions, matrix
 from responder.services.actors import Actor
 from responder.services.dispatch.context import RoutingContext
-from responder.services.dispatch.incidents import hazard_sources_near
+from responder.services.dispatch.incidents import hazard_sources_near, require_dispatch
 from responder.services.dispatch.placing import snap_point
 from responder.services.dispatch.proposal import compute_proposal
 from responder.services.dispatch.resources import live_resources
@@ -34,11 +34,7 @@ def propose(
     today: date,
 ) -> Proposal:
     """Compute a proposal from live availability now, store it and return it."""
-    actor.require(
-        "dispatch.write",
-        path=incident.jurisdiction.path if incident.jurisdiction else None,
-        what="the incident",
-    )
+    require_dispatch(actor, incident)
     if incident.status != "open":
         raise Conflict(f"incident {incident.id} is closed", field="incident")
     team_needs, material_needs = matrix.needs(session, incident.type, incident.severity)
