@@ -14,7 +14,7 @@ from responder.services import coverage, credit_codes, registry
 from responder.services.actors import SYSTEM
 from responder.services.dispatch import RoutingContext
 from responder.services.resources import BASES, DEPOTS, ENTERPRISES, HAZARD_SOURCES
-from tests.dispatch.conftest import central_node
+from tests.fixtures.dispatch import central_node
 
 STANDARD_S = 30 * 60  # hazchem arrival standard (rules.toml)
 MOBILIZATION_S = {"professional": 300, "quasi_professional": 600, "volunteer": 1200}
