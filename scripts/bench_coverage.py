@@ -33,7 +33,8 @@ from responder.routing import RoadNetwork
 from responder.rules import load_rules
 from responder.services import coverage
 from responder.services.actors import SYSTEM
-from responder.services.dispatch import TeamResource
+from responder.services.dispatch import RoutingContext, TeamResource
+from responder.services.dispatch.placing import snap_all
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,8 +75,13 @@ def bench_demo(specialty: str, repeat: int) -> None:
             db.session.commit()
             network = app.extensions["responder.roads"]
             in_force, ids, _ = closures.in_force(db.session, network)
-            ctx = coverage.CoverageContext(
-                network, app.extensions["responder.rules"], in_force, ids, app.config["SNAP_MAX_M"]
+            ctx = RoutingContext(
+                network,
+                app.extensions["responder.rules"],
+                in_force,
+                ids,
+                app.config["SNAP_MAX_M"],
+                app.config["HAZARD_RADIUS_M"],
             )
             county = db.session.scalars(
                 db.select(Jurisdiction)
@@ -179,7 +185,7 @@ def bench_large(path: Path, specialty: str, teams: int, sites: int, repeat: int)
     )
     from responder.routing import coverage as search
 
-    snaps, kept, _ = coverage.snap_sites(network, team_list, 2000.0)
+    snaps, kept, _ = snap_all(network, team_list, 2000.0)
     offsets = [t.mobilization_min * 60 for t in kept]
     cutoff = rules.arrival_standard_for(specialty) * 60 * coverage.REPORT_FACTOR
     _, search_ms, _ = timed(

@@ -110,7 +110,7 @@ def build(app, args) -> tuple[str, list[int]]:
 
 
 def in_process(app, incidents: list[int], rounds: int) -> tuple[list[float], list[float]]:
-    from responder.http.api.dispatch import dispatch_context
+    from responder.http.context import routing_context, today
     from responder.http.pages.dispatch import _incident_map, _latest_proposal
     from responder.mapping import render_html
 
@@ -121,7 +121,7 @@ def in_process(app, incidents: list[int], rounds: int) -> tuple[list[float], lis
             for incident_id in incidents:
                 incident = dispatch.get_live_incident(db.session, incident_id)
                 started = time.perf_counter()
-                dispatch.propose(db.session, actor, dispatch_context(), incident)
+                dispatch.propose(db.session, actor, routing_context(), incident, today=today())
                 db.session.commit()
                 proposals.append((time.perf_counter() - started) * 1000)
         for incident_id in incidents:

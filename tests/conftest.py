@@ -18,6 +18,15 @@ from responder.models import db
 from responder.services import accounts, jurisdictions
 from responder.services.actors import SYSTEM
 
+#: Fixtures shared across folders live in plugin modules, not in each other's conftests.
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.dispatch",
+    "tests.fixtures.pages",
+    "tests.fixtures.roads",
+    "tests.fixtures.tiny_dispatch",
+]
+
 
 def square(lon: float, lat: float, size: float) -> dict[str, Any]:
     """A GeoJSON square with its south-west corner at (lon, lat)."""

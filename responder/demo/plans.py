@@ -135,7 +135,7 @@ class _Writer:
         plan = Plan(
             owner_kind="enterprise" if owner else "government",
             enterprise_id=owner.id if owner else None,
-            **values,  # type: ignore[arg-type]
+            **values,
         )
         if owner is not None:
             plan.jurisdiction_id = owner.jurisdiction_id

@@ -118,7 +118,7 @@ def read_road_nodes(path: Path = DEMO_OSM) -> RoadNodes:
             graph.add_edges_from(pairs)
             if oneway not in ("yes", "true", "1", "-1"):
                 graph.add_edges_from((b, a) for a, b in pairs)
-    largest = max(nx.strongly_connected_components(graph), key=len, default=set())
+    largest: set[int] = max(nx.strongly_connected_components(graph), key=len, default=set())
     ids = [node_id for node_id in sorted(largest) if node_id in coords]
     if not ids:
         raise ValueError(f"{path} has no road nodes")

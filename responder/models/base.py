@@ -90,7 +90,7 @@ _write_next: ContextVar[bool] = ContextVar("responder_write_next", default=False
 
 
 def _real(session: Session) -> Session:
-    return session() if isinstance(session, scoped_session) else session  # type: ignore[return-value]
+    return session() if isinstance(session, scoped_session) else session
 
 
 def in_write_transaction(session: Session) -> bool:

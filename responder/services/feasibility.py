@@ -19,32 +19,34 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from responder.models import (
-    Depot,
     Enterprise,
-    InventoryLine,
     Jurisdiction,
     Material,
     Plan,
     PlanMaterialNeed,
     PlanTeamNeed,
-    RescueTeam,
-    TeamSpecialty,
 )
+from responder.routing import RoadNetwork
 from responder.rules import Rules
 from responder.services import jurisdictions
 from responder.services.actors import Actor
+from responder.services.dispatch.placing import snap_all
+from responder.services.dispatch.resources import (
+    StockResource,
+    TeamResource,
+    team_resources,
+    usable_stock,
+)
 from responder.services.filing_rates import valid_on
+from responder.services.geodesy import haversine_m
 
 Point = tuple[float, float]
 TravelMinutes = Callable[[Sequence[Point], Point], list[float]]
-#: Team statuses a plan cannot count on (long-term out of service).
-OUT_OF_SERVICE = frozenset({"unavailable"})
 #: The arrival-standard key for material deliveries (falls back to ``default``).
 MATERIALS_STANDARD = "materials"
 
@@ -79,20 +81,6 @@ class PlanCheck:
         return not self.shortfalls
 
 
-@dataclass(frozen=True)
-class _Team:
-    point: Point
-    mobilization: float
-    specialties: frozenset[str]
-
-
-@dataclass(frozen=True)
-class _Stock:
-    point: Point
-    material_id: int
-    quantity: float
-
-
 def check_plans(
     session: Session,
     actor: Actor,
@@ -111,8 +99,12 @@ def check_plans(
         return []
     specialties = {n.specialty for p in plans for n in p.team_needs}
     material_ids = {n.material_id for p in plans for n in p.material_needs}
-    teams = _teams(session, specialties, rules)
-    stock = _stock(session, material_ids, today)
+    teams = (
+        team_resources(session, rules, specialties=sorted(specialties), available_only=False)
+        if specialties
+        else []
+    )
+    stock = usable_stock(session, today=today, material_ids=sorted(material_ids))
     materials = (
         {m.id: m for m in session.scalars(select(Material).where(Material.id.in_(material_ids)))}
         if material_ids
@@ -158,48 +150,8 @@ def _plans(
     return list(session.scalars(stmt))
 
 
-def _teams(session: Session, specialties: set[str], rules: Rules) -> list[_Team]:
-    if not specialties:
-        return []
-    rows = session.scalars(
-        select(RescueTeam)
-        .where(RescueTeam.retired_at.is_(None), RescueTeam.status.not_in(OUT_OF_SERVICE))
-        .where(
-            exists().where(
-                TeamSpecialty.team_id == RescueTeam.id, TeamSpecialty.specialty.in_(specialties)
-            )
-        )
-    )
-    return [
-        _Team(
-            (team.lon, team.lat),
-            team.mobilization_min
-            if team.mobilization_min is not None
-            else rules.mobilization_for(team.kind),
-            frozenset(team.specialties),
-        )
-        for team in rows
-    ]
-
-
-def _stock(session: Session, material_ids: set[int], today: date) -> list[_Stock]:
-    if not material_ids:
-        return []
-    rows = session.execute(
-        select(Depot.lon, Depot.lat, InventoryLine.material_id, InventoryLine.quantity)
-        .join(Depot, Depot.id == InventoryLine.depot_id)
-        .where(
-            Depot.retired_at.is_(None),
-            InventoryLine.material_id.in_(material_ids),
-            InventoryLine.quantity > 0,
-            or_(InventoryLine.expiry_date.is_(None), InventoryLine.expiry_date >= today),
-        )
-    )
-    return [_Stock((lon, lat), mid, float(qty)) for lon, lat, mid, qty in rows]
-
-
 def _team_shortfalls(
-    plan: Plan, site: Point, teams: list[_Team], travel: TravelMinutes, rules: Rules
+    plan: Plan, site: Point, teams: list[TeamResource], travel: TravelMinutes, rules: Rules
 ) -> list[Shortfall]:
     shortfalls = []
     for need in plan.team_needs:
@@ -208,8 +160,8 @@ def _team_shortfalls(
         if not candidates:
             shortfalls.append(Shortfall("team", need.specialty, need.count, 0, "no_team", standard))
             continue
-        minutes = travel([t.point for t in candidates], site)
-        arrivals = sorted(t.mobilization + m for t, m in zip(candidates, minutes, strict=True))
+        minutes = travel([(t.lon, t.lat) for t in candidates], site)
+        arrivals = sorted(t.mobilization_min + m for t, m in zip(candidates, minutes, strict=True))
         in_time = sum(1 for a in arrivals if a <= standard)
         if in_time < need.count:
             nearest = arrivals[0] if math.isfinite(arrivals[0]) else None
@@ -222,14 +174,14 @@ def _team_shortfalls(
 def _material_shortfalls(
     plan: Plan,
     site: Point,
-    stock: list[_Stock],
+    stock: list[StockResource],
     materials: dict[int, Material],
     travel: TravelMinutes,
     rules: Rules,
 ) -> list[Shortfall]:
     standard = rules.arrival_standard_for(MATERIALS_STANDARD)
     shortfalls = []
-    by_material: dict[int, list[_Stock]] = defaultdict(list)
+    by_material: dict[int, list[StockResource]] = defaultdict(list)
     for line in stock:
         by_material[line.material_id].append(line)
     for need in plan.material_needs:
@@ -244,7 +196,7 @@ def _material_shortfalls(
                 )
             )
             continue
-        minutes = travel([line.point for line in lines], site)
+        minutes = travel([(line.lon, line.lat) for line in lines], site)
         reachable = sum(
             line.quantity for line, m in zip(lines, minutes, strict=True) if m <= standard
         )
@@ -265,46 +217,37 @@ def _material_shortfalls(
     return shortfalls
 
 
-def road_travel(network: Any, *, max_snap_m: float) -> TravelMinutes:
-    """``travel_minutes`` backed by the road engine (a :class:`responder.routing.RoadNetwork`):
-    many-to-one times towards the site, so one-way streets count in the right direction.
-    Points too far from any road are unreachable (``inf``)."""
-    from responder.routing import PointTooFarFromRoad
+def road_travel(network: RoadNetwork, *, max_snap_m: float) -> TravelMinutes:
+    """``travel_minutes`` backed by the road engine: many-to-one times towards the site, so
+    one-way streets count in the right direction.  Points that cannot be placed on a road
+    are unreachable (``inf``).  Snaps go through the one snap cache dispatch uses."""
 
     def travel(sources: Sequence[Point], target: Point) -> list[float]:
-        try:
-            goal = network.snap(target[0], target[1], max_distance_m=max_snap_m)
-        except PointTooFarFromRoad:
-            return [math.inf] * len(sources)
-        snaps, where = [], []
-        for index, (lon, lat) in enumerate(sources):
-            try:
-                snaps.append(network.snap(lon, lat, max_distance_m=max_snap_m))
-                where.append(index)
-            except PointTooFarFromRoad:
-                continue
         minutes = [math.inf] * len(sources)
+        goal, _, off_road = snap_all(network, [_Place(*target)], max_snap_m)
+        if off_road:
+            return minutes
+        places = [_Place(lon, lat, index) for index, (lon, lat) in enumerate(sources)]
+        snaps, kept, _ = snap_all(network, places, max_snap_m)
         if snaps:
-            for index, seconds in zip(where, network.times_to(goal, snaps), strict=True):
-                minutes[index] = float(seconds) / 60.0
+            for place, seconds in zip(kept, network.times_to(goal[0], snaps), strict=True):
+                minutes[place.index] = float(seconds) / 60.0
         return minutes
 
     return travel
+
+
+@dataclass(frozen=True)
+class _Place:
+    lon: float
+    lat: float
+    index: int = 0
 
 
 def straight_line(speed_kmh: float) -> TravelMinutes:
     """``travel_minutes`` at a constant speed along the great circle (tests, estimates)."""
 
     def travel(sources: Sequence[Point], target: Point) -> list[float]:
-        return [_km(source, target) / speed_kmh * 60.0 for source in sources]
+        return [haversine_m(*source, *target) / 1000.0 / speed_kmh * 60.0 for source in sources]
 
     return travel
-
-
-def _km(a: Point, b: Point) -> float:
-    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))

@@ -16,7 +16,7 @@ from responder.services import accounts
 from responder.services import plans as plan_service
 from responder.services.actors import SYSTEM
 from responder.services.workdays import today_in
-from tests.browser.conftest import ARTIFACTS, PASSWORD, sign_in
+from tests.fixtures.browser import ARTIFACTS, PASSWORD, sign_in
 from tests.plans.conftest import attach_materials
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 
 from responder.models import RescueTeam, db
-from tests.browser.conftest import ARTIFACTS, click_map_at, sign_in
-from tests.dispatch.conftest import central_node, reference_graph, times_to, world  # noqa: F401
+from tests.fixtures.browser import ARTIFACTS, click_map_at, sign_in
+from tests.fixtures.dispatch import central_node
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def app(roads_app: Flask) -> Flask:
     return roads_app
 
 
-def test_place_propose_confirm_and_follow(page, world, times_to):  # noqa: F811
+def test_place_propose_confirm_and_follow(page, world, times_to):
     target = central_node(world.network)
     reference = times_to(target)
     near = min((n for n, t in reference.items() if t > 120), key=lambda n: reference[n])
@@ -65,7 +65,7 @@ def test_place_propose_confirm_and_follow(page, world, times_to):  # noqa: F811
     assert page.log.problems() == []
 
 
-def test_another_operators_dispatch_shows_up_within_seconds(page, world, times_to, login_as):  # noqa: F811
+def test_another_operators_dispatch_shows_up_within_seconds(page, world, times_to, login_as):
     target = central_node(world.network)
     reference = times_to(target)
     near = min((n for n, t in reference.items() if t > 120), key=lambda n: reference[n])

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from responder.models import RescueTeam, User, db
 from responder.services import accounts, drills
-from tests.browser.conftest import ARTIFACTS, click_map_at, sign_in
-from tests.dispatch.conftest import central_node, reference_graph, times_to, world  # noqa: F401
+from tests.fixtures.browser import ARTIFACTS, click_map_at, sign_in
+from tests.fixtures.dispatch import central_node
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ def app(roads_app: Flask) -> Flask:
     return roads_app
 
 
-def test_click_to_place_run_and_report(page, world, times_to, app):  # noqa: F811
+def test_click_to_place_run_and_report(page, world, times_to, app):
     target = central_node(world.network)
     reference = times_to(target)
     near = min((n for n, t in reference.items() if t > 120), key=lambda n: reference[n])

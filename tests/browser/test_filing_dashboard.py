@@ -11,7 +11,7 @@ from flask import Flask
 
 from responder.models import Enterprise, Plan, db
 from responder.services.workdays import today_in
-from tests.browser.conftest import ARTIFACTS, PASSWORD
+from tests.fixtures.browser import ARTIFACTS, PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 
 from responder import demo
 from responder.models import Jurisdiction, db
-from tests.browser.conftest import ARTIFACTS, PASSWORD, sign_in
+from tests.fixtures.browser import ARTIFACTS, PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 #: Central Hangzhou, WGS-84 (the bundled roads: 120.025–120.235 E, 30.234–30.375 N).

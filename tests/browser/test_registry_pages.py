@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, PASSWORD
+from tests.fixtures.browser import ARTIFACTS, PASSWORD
 
 pytestmark = pytest.mark.browser
 MARKERS = ".leaflet-marker-pane > .awesome-marker"

@@ -16,10 +16,10 @@ from responder import crs
 from responder.models import InventoryLine, RescueTeam, db
 from responder.services import accounts
 from responder.services.actors import SYSTEM
-from tests.browser.conftest import ARTIFACTS, PASSWORD, sign_in
 from tests.browser.test_registry_pages import MARKERS
-from tests.dispatch.conftest import central_node, reference_graph, times_to, world  # noqa: F401
 from tests.dispatch.test_proposal import place_incident, propose
+from tests.fixtures.browser import ARTIFACTS, PASSWORD, sign_in
+from tests.fixtures.dispatch import central_node
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +52,8 @@ def _import(page: Any, path: Path) -> str:
 
 def test_import_edit_verify_and_repair_leaves_the_team_out(
     page: Any,
-    world: Any,  # noqa: F811
-    times_to: Any,  # noqa: F811
+    world: Any,
+    times_to: Any,
     login_as: Any,
     tmp_path: Path,
 ) -> None:

@@ -8,22 +8,7 @@ import threading
 from sqlalchemy import select
 
 from responder.models import AuditEntry, InventoryLine, RescueTeam, db
-from tests.dispatch.conftest import central_node
-from tests.dispatch.test_proposal import place_incident, propose
-
-
-def setup_incident(world, api, times_to):
-    target = central_node(world.network)
-    reference = times_to(target)
-    nodes = sorted((t, n) for n, t in reference.items() if t > 60)
-    fire = [world.add_team(nodes[i * 40][1], ["fire"]) for i in range(3)]
-    depot = world.add_depot(nodes[5][1], {"foam_concentrate": 7, "breathing_apparatus": 40})
-    incident = place_incident(api, world, target)
-    return incident, fire, depot
-
-
-def line_of(depot, code):
-    return next(line for line in depot.lines if line.material.code == code)
+from tests.fixtures.dispatch import line_of, propose, setup_incident
 
 
 def test_confirm_the_proposal_then_follow_and_close(world, login_as, times_to):

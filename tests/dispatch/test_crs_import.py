@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from responder import crs
 from responder.models import RescueTeam, db
-from tests.dispatch.conftest import World
+from tests.fixtures.dispatch import World
 
 HEADER = "name,specialties,level,kind,headcount,lon,lat\n"
 

@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 from responder.models import InventoryLine, RescueTeam, db
-from tests.dispatch.test_confirm import line_of, setup_incident
+from tests.fixtures.dispatch import line_of, setup_incident
 
 REPO = Path(__file__).resolve().parents[2]
 # Generous bounds: the suite must pass on a loaded 2-core machine (load average ~12), where

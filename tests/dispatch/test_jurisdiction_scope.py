@@ -13,8 +13,8 @@ from sqlalchemy import select
 from responder.errors import InvalidInput
 from responder.models import AuditEntry, db
 from responder.services import mutual_aid
-from tests.dispatch.conftest import central_node
 from tests.dispatch.test_proposal import place_incident
+from tests.fixtures.dispatch import central_node
 
 
 def _inner_node(world, county) -> int:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 
-from tests.dispatch.conftest import central_node
-from tests.dispatch.test_proposal import place_incident, propose
-from tests.pages.conftest import sign_in  # noqa: F401  (fixture)
+from tests.fixtures.dispatch import central_node, place_incident, propose
 
 
-def test_incident_page_and_standalone_map(world, login_as, times_to, sign_in):  # noqa: F811
+def test_incident_page_and_standalone_map(world, login_as, times_to, sign_in):
     api = login_as("operator")
     target = central_node(world.network)
     reference = times_to(target)

@@ -9,23 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from responder.models import db
-from tests.dispatch.conftest import central_node
-
-
-def place_incident(api, world, node, incident_type="fire_explosion", severity="general"):
-    lon, lat = world.node_point(node)
-    response = api.post(
-        "/api/v1/incidents",
-        json={"type": incident_type, "severity": severity, "lon": lon, "lat": lat},
-    )
-    assert response.status_code == 201, response.json
-    return response.json
-
-
-def propose(api, incident_id, **query):
-    response = api.post(f"/api/v1/incidents/{incident_id}/proposal", query_string=query)
-    assert response.status_code == 200, response.json
-    return response.json
+from tests.fixtures.dispatch import central_node, place_incident, propose
 
 
 def test_ranking_matches_networkx(world, login_as, times_to):

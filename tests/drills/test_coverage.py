@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import networkx as nx
@@ -15,9 +16,10 @@ from responder.models import db
 from responder.routing.coverage import road_shares
 from responder.services import coverage, credit_codes, registry
 from responder.services.actors import SYSTEM
+from responder.services.dispatch import RoutingContext
 from responder.services.resources import BASES, DEPOTS, ENTERPRISES, HAZARD_SOURCES
 from tests.conftest import app_with_roads, compiled_region
-from tests.dispatch.conftest import central_node, reference_graph_of
+from tests.fixtures.dispatch import central_node, reference_graph_of
 
 STANDARD_S = 30 * 60  # hazchem arrival standard (rules.toml)
 MOBILIZATION_S = {"professional": 300, "quasi_professional": 600, "volunteer": 1200}
@@ -36,12 +38,13 @@ def reference_graph() -> nx.DiGraph:
 
 
 def ctx_for(app, network):
-    return coverage.CoverageContext(
+    return RoutingContext(
         network=network,
         rules=app.extensions["responder.rules"],
         closures=None,
         closure_ids=[],
         snap_max_m=2000.0,
+        hazard_radius_m=2000.0,
     )
 
 
@@ -270,9 +273,7 @@ def test_closed_roads_shrink_coverage(app, world, scene, reference_graph):
     lon, lat = world.node_point(node)
     closed = Closures.closed(network.edges_near(lon, lat, radius_m=30.0))
     open_ctx = ctx_for(app, network)
-    closed_ctx = coverage.CoverageContext(
-        network=network, rules=open_ctx.rules, closures=closed, closure_ids=[1], snap_max_m=2000.0
-    )
+    closed_ctx = replace(open_ctx, closures=closed, closure_ids=[1])
     before = coverage.coverage(db.session, SYSTEM, open_ctx, specialty="hazchem")
     after = coverage.coverage(db.session, SYSTEM, closed_ctx, specialty="hazchem")
     rest = brute_times(reference_graph, [(n, MOBILIZATION_S[k]) for n, k in scene["placed"][1:]])

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, text
 
 from responder.models import AuditEntry, Base, Incident, db
-from tests.dispatch.conftest import central_node
+from tests.fixtures.dispatch import central_node
 
 START = "2026-03-01T09:00:00+00:00"
 DRILL_TABLES = {"drills", "drill_incidents", "drill_runs", "audit_log"}

@@ -9,7 +9,7 @@ from responder.models import db
 from responder.services import credit_codes, registry
 from responder.services.actors import SYSTEM
 from responder.services.resources import ENTERPRISES, HAZARD_SOURCES
-from tests.dispatch.conftest import central_node
+from tests.fixtures.dispatch import central_node
 
 WATERMARK = "【演练】 DRILL"
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from responder.models import Jurisdiction, db
-from tests.pages.conftest import csrf_token
+from tests.fixtures.pages import csrf_token
 
 URL = "/admin/jurisdictions/import"
 HANGZHOU = Path(__file__).resolve().parents[2] / "maps" / "demo" / "hangzhou_jurisdictions.geojson"

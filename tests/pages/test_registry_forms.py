@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from responder import crs
 from responder.models import AuditEntry, InventoryLine, RescueTeam, db
-from tests.pages.conftest import csrf_token
+from tests.fixtures.pages import csrf_token
 
 
 def text(response: Any) -> str:

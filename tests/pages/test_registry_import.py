@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from responder import crs
 from responder.models import RescueTeam, db
-from tests.pages.conftest import csrf_token
+from tests.fixtures.pages import csrf_token
 
 
 def template_rows(client: FlaskClient) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.pages.conftest import PASSWORD, csrf_token
+from tests.fixtures.pages import PASSWORD, csrf_token
 
 
 def rows(html: str) -> list[str]:

@@ -16,7 +16,6 @@ from responder.models import Enterprise, HazardSource, Plan, PlanDocument, db
 from responder.rules import Rules
 from responder.services import plans
 from responder.services.actors import Actor
-from tests.pages.conftest import sign_in  # noqa: F401  (the page tests' sign-in fixture)
 
 _codes = itertools.count(1)
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from responder.models import Plan, User, db
 from responder.services import plans
 from responder.services.actors import SYSTEM
-from tests.pages.conftest import csrf_token
+from tests.fixtures.pages import csrf_token
 from tests.plans.conftest import attach_materials
 
 DAY = date(2024, 6, 3)

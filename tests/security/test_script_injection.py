@@ -17,8 +17,8 @@ from responder.models import db
 from responder.services import credit_codes, registry
 from responder.services.actors import SYSTEM
 from responder.services.resources import ENTERPRISES, HAZARD_SOURCES
-from tests.browser.conftest import ARTIFACTS, sign_in
-from tests.dispatch.conftest import central_node
+from tests.fixtures.browser import ARTIFACTS, sign_in
+from tests.fixtures.dispatch import central_node
 from tests.security.conftest import HOSTILE
 
 pytestmark = pytest.mark.browser

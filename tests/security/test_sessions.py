@@ -15,7 +15,7 @@ from responder import create_app
 from responder.models import ApiToken, User, db, utcnow
 from responder.services import accounts
 from responder.services.actors import SYSTEM
-from tests.pages.conftest import csrf_token
+from tests.fixtures.pages import csrf_token
 
 PASSWORD = "secret-pass-1"
 

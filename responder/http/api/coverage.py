@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
 from responder.http.api import fields as f
-from responder.http.api.dispatch import road_network
 from responder.http.auth import current_actor
+from responder.http.context import routing_context
 from responder.models import db
-from responder.services import closures, coverage
+from responder.services import coverage
 from responder.vocabulary import SPECIALTIES
 
 blp = Blueprint("coverage", __name__, url_prefix="/api/v1", description="Coverage (救援圈)")
@@ -53,18 +52,6 @@ class SiteArgs(CoverageArgs):
     mobilization_min = fields.Float(allow_nan=False, validate=validate.Range(0, 240))
 
 
-def coverage_context() -> coverage.CoverageContext:
-    network = road_network()
-    in_force, ids, _stale = closures.in_force(db.session, network)
-    return coverage.CoverageContext(
-        network=network,
-        rules=current_app.extensions["responder.rules"],
-        closures=in_force,
-        closure_ids=ids,
-        snap_max_m=current_app.config["SNAP_MAX_M"],
-    )
-
-
 @blp.route("/coverage")
 class Coverage(MethodView):
     @blp.arguments(CoverageArgs, location="query")
@@ -73,7 +60,7 @@ class Coverage(MethodView):
         """Coverage per specialty (one multi-source search each) in a jurisdiction; with
         ``away``, the what-if figures and the hazard sources that become uncovered."""
         actor = current_actor()
-        ctx = coverage_context()
+        ctx = routing_context()
         specialties = [args["specialty"]] if "specialty" in args else list(SPECIALTIES)
         results = [
             coverage.coverage(
@@ -100,7 +87,7 @@ class CoverageSites(MethodView):
         return coverage.suggest_sites(
             db.session,
             current_actor(),
-            coverage_context(),
+            routing_context(),
             specialty=args["specialty"],
             jurisdiction_id=args.get("jurisdiction_id"),
             k=args["k"],

@@ -64,7 +64,7 @@ class InventoryLineSchema(Schema):
 
 
 class InventoryLineDump(InventoryLineSchema):
-    material_code = fields.String(attribute="material.code")
+    material_code = f.Text(attribute="material.code", dump_only=True)
 
 
 class InventoryLinePatch(Schema):

@@ -4,48 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
 
-from responder.errors import NotFound, Unavailable
+from responder.errors import NotFound
 from responder.http.api import fields as f
 from responder.http.api.common import page_schema
 from responder.http.auth import current_actor
-from responder.models import Assignment, Incident, Proposal, db
-from responder.routing import RoadNetwork
-from responder.services import closures, dispatch, jurisdictions, mutual_aid, plans
+from responder.http.context import loaded_road_network, routing_context, snap_max_m, today
+from responder.models import Incident, db
+from responder.services import dispatch, mutual_aid
 from responder.vocabulary import INCIDENT_TYPES, SEVERITIES
 
 blp = Blueprint("dispatch", __name__, url_prefix="/api/v1", description="Incidents and dispatch")
-
-
-def road_network() -> RoadNetwork:
-    """The process's road network, or 503 when it is not loaded."""
-    network = current_app.extensions.get("responder.roads")
-    if network is None:
-        raise Unavailable(
-            "the road network is not loaded; run `flask --app wsgi roads import`",
-            code="roads_unavailable",
-        )
-    return network
-
-
-def dispatch_context() -> dispatch.DispatchContext:
-    network = road_network()
-    in_force, ids, stale = closures.in_force(db.session, network)
-    return dispatch.DispatchContext(
-        network=network,
-        rules=current_app.extensions["responder.rules"],
-        closures=in_force,
-        closure_ids=ids,
-        snap_max_m=current_app.config["SNAP_MAX_M"],
-        hazard_radius_m=current_app.config["HAZARD_RADIUS_M"],
-        related_plans=plans.for_incident,
-        stale_closures=stale,
-    )
 
 
 class AssignmentSchema(Schema):
@@ -159,20 +132,13 @@ class Incidents(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """Live incidents (drill incidents never appear here), newest first."""
         current_actor()
-        query = select(Incident).where(Incident.drill_id.is_(None))
-        if "status" in args:
-            query = query.where(Incident.status == args["status"])
-        if "type" in args:
-            query = query.where(Incident.type == args["type"])
-        if "jurisdiction_id" in args:
-            path = jurisdictions.get(db.session, args["jurisdiction_id"]).path
-            query = query.where(jurisdictions.subtree_filter(Incident.jurisdiction_id, path))
-        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        where = {k: args.get(k) for k in ("status", "type", "jurisdiction_id")}
         page, per_page = args["page"], args["per_page"]
-        items = db.session.scalars(
-            query.order_by(Incident.id.desc()).offset((page - 1) * per_page).limit(per_page)
+        items = dispatch.live_incidents(
+            db.session, **where, limit=per_page, offset=(page - 1) * per_page
         )
-        return {"items": list(items), "total": total, "page": page, "per_page": per_page}
+        total = dispatch.count_live_incidents(db.session, **where)
+        return {"items": items, "total": total, "page": page, "per_page": per_page}
 
     @blp.arguments(IncidentSchema)
     @blp.response(201, IncidentSchema)
@@ -181,9 +147,9 @@ class Incidents(MethodView):
         incident = dispatch.create_incident(
             db.session,
             current_actor(),
-            current_app.extensions.get("responder.roads"),
+            loaded_road_network(),
             data,
-            snap_max_m=current_app.config["SNAP_MAX_M"],
+            snap_max_m=snap_max_m(),
         )
         db.session.commit()
         return (
@@ -212,9 +178,10 @@ class IncidentProposal(MethodView):
         proposal = dispatch.propose(
             db.session,
             current_actor(),
-            dispatch_context(),
+            routing_context(),
             incident,
             alternatives=args["alternatives"],
+            today=today(),
         )
         answer = {**proposal.body, "proposal_id": proposal.id}  # before commit expires it
         db.session.commit()
@@ -225,12 +192,7 @@ class IncidentProposal(MethodView):
         """The latest proposal made for the incident."""
         current_actor()
         dispatch.get_live_incident(db.session, incident_id)
-        proposal = db.session.scalar(
-            select(Proposal)
-            .where(Proposal.incident_id == incident_id)
-            .order_by(Proposal.id.desc())
-            .limit(1)
-        )
+        proposal = dispatch.latest_proposal(db.session, incident_id)
         if proposal is None:
             raise NotFound("no proposal yet: POST to this URL to compute one")
         return {**proposal.body, "proposal_id": proposal.id}
@@ -254,6 +216,7 @@ class IncidentDispatch(MethodView):
             teams=[dispatch.TeamPick(**t) for t in data["teams"]],
             materials=[dispatch.MaterialPick(**m) for m in data["materials"]],
             deviation_reason=data["deviation_reason"],
+            today=today(),
         )
         mutual_aid.record(db.session, actor, incident_id, foreign, reason)
         db.session.commit()
@@ -267,9 +230,7 @@ class AssignmentStatus(MethodView):
     def post(self, data: dict[str, Any], incident_id: int, assignment_id: int) -> Any:
         """Move a team on: on_scene, then returning, then available (released)."""
         dispatch.get_live_incident(db.session, incident_id)
-        assignment = db.session.get(Assignment, assignment_id)
-        if assignment is None or assignment.incident_id != incident_id:
-            raise NotFound(f"assignment {assignment_id} not found on incident {incident_id}")
+        assignment = dispatch.get_assignment(db.session, incident_id, assignment_id)
         assignment = dispatch.advance(db.session, current_actor(), assignment, data["status"])
         db.session.commit()
         return assignment

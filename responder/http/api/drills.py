@@ -7,14 +7,14 @@ import csv
 import io
 from typing import Any
 
-from flask import Response, current_app, url_for
+from flask import Response, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from responder.http.api import fields as f
-from responder.http.api.dispatch import dispatch_context
 from responder.http.auth import current_actor
+from responder.http.context import loaded_road_network, routing_context, snap_max_m, today
 from responder.models import Drill, db
 from responder.services import drills
 from responder.vocabulary import INCIDENT_TYPES, SEVERITIES
@@ -71,14 +71,6 @@ class RunArgs(Schema):
     )
 
 
-def _network() -> Any:
-    return current_app.extensions.get("responder.roads")
-
-
-def _snap_max() -> float:
-    return float(current_app.config["SNAP_MAX_M"])
-
-
 def _readable(drill_id: int) -> Drill:
     drill = drills.get(db.session, drill_id)
     drills.require_read(current_actor(), drill)
@@ -103,7 +95,11 @@ class Drills(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Save a scenario (role drill_organizer or admin); incidents may come at once."""
         drill = drills.create(
-            db.session, current_actor(), data, network=_network(), snap_max_m=_snap_max()
+            db.session,
+            current_actor(),
+            data,
+            network=loaded_road_network(),
+            snap_max_m=snap_max_m(),
         )
         db.session.commit()
         return drill, 201, {"Location": url_for("drills.DrillItem", drill_id=drill.id)}
@@ -121,7 +117,12 @@ class DrillItem(MethodView):
         """Edit the scenario; a given ``incidents`` list replaces the old one."""
         drill = drills.get(db.session, drill_id)
         drills.update(
-            db.session, current_actor(), drill, data, network=_network(), snap_max_m=_snap_max()
+            db.session,
+            current_actor(),
+            drill,
+            data,
+            network=loaded_road_network(),
+            snap_max_m=snap_max_m(),
         )
         db.session.commit()
         return drill
@@ -135,7 +136,12 @@ class DrillIncidents(MethodView):
         """Add one simulated incident (what a click on the editor map sends)."""
         drill = drills.get(db.session, drill_id)
         incident = drills.add_incident(
-            db.session, current_actor(), drill, data, network=_network(), snap_max_m=_snap_max()
+            db.session,
+            current_actor(),
+            drill,
+            data,
+            network=loaded_road_network(),
+            snap_max_m=snap_max_m(),
         )
         db.session.commit()
         return incident, 201
@@ -176,8 +182,9 @@ class DrillRuns(MethodView):
         drill_run = drills.run(
             db.session,
             current_actor(),
-            dispatch_context(),
+            routing_context(),
             drill,
+            today=today(),
             on_scene_min=args.get("on_scene_min"),
         )
         db.session.commit()

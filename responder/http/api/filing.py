@@ -16,8 +16,8 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from responder.http.api.cells import spreadsheet_cell
-from responder.http.api.plans import rules, today
 from responder.http.auth import current_actor
+from responder.http.context import rules, today
 from responder.localization import select_locale
 from responder.models import Jurisdiction, db
 from responder.services import filing_rates

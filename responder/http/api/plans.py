@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import current_app, request, send_file, url_for
@@ -15,10 +14,9 @@ from responder.errors import InvalidInput, Unprocessable
 from responder.http.api import fields as f
 from responder.http.api.common import ListArgs, page_schema
 from responder.http.auth import current_actor
+from responder.http.context import loaded_road_network, rules, today
 from responder.models import Plan, db
-from responder.rules import Rules
 from responder.services import documents, feasibility, filing, jurisdictions, plans
-from responder.services.workdays import today_in
 from responder.vocabulary import (
     INCIDENT_TYPES,
     PLAN_MATERIALS,
@@ -34,15 +32,6 @@ blp = Blueprint(
     url_prefix="/api/v1/plans",
     description="Emergency plans and their filing workflow",
 )
-
-
-def rules() -> Rules:
-    return current_app.extensions["responder.rules"]
-
-
-def today() -> date:
-    """Today in the service's time zone (the ``TIMEZONE`` setting)."""
-    return today_in(current_app.config["TIMEZONE"])
 
 
 class TeamNeedSchema(Schema):
@@ -442,7 +431,7 @@ class Feasibility(MethodView):
         """Filed plans whose teams or materials cannot reach the site within the
         arrival-time standard, with why (road travel times from the loaded road network)."""
         actor = current_actor()
-        network = current_app.extensions.get("responder.roads")
+        network = loaded_road_network()
         if network is None:
             raise Unprocessable(
                 "road network not loaded: feasibility needs road travel times "

@@ -10,8 +10,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from responder.http.api import fields as f
-from responder.http.api.dispatch import road_network
 from responder.http.auth import current_actor
+from responder.http.context import road_network
 from responder.models import db
 from responder.services import closures
 

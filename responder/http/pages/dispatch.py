@@ -6,13 +6,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import login_required
-from sqlalchemy import select
 
+from responder.http.context import loaded_road_network, snap_max_m
 from responder.http.pages import display
 from responder.http.pages.maps import embed, new_map, standalone_html
 from responder.mapping import incident as incident_map
-from responder.models import Incident, Proposal, db
-from responder.routing.hulls import reachable_hulls
+from responder.models import Incident, db
 from responder.services import dispatch
 from responder.vocabulary import INCIDENT_TYPES, SEVERITIES, SPECIALTIES, TEAM_STATUSES, label
 
@@ -25,14 +24,9 @@ ISOCHRONE_MINUTES = (5.0, 15.0, 30.0)
 @login_required
 def console() -> Any:
     """Map first: place an incident by clicking, see the ranked proposal, confirm, follow."""
-    network = current_app.extensions.get("responder.roads")
+    network = loaded_road_network()
     fmap = new_map(network.bounds if network is not None else None)
-    open_incidents = db.session.scalars(
-        select(Incident)
-        .where(Incident.drill_id.is_(None), Incident.status == "open")
-        .order_by(Incident.id.desc())
-        .limit(50)
-    ).all()
+    open_incidents = dispatch.live_incidents(db.session, status="open", limit=50)
     return render_template(
         "dispatch/console.html",
         map_html=embed(fmap, height="72vh", title="console map"),
@@ -49,9 +43,7 @@ def console() -> Any:
 @bp.get("/incidents")
 @login_required
 def incidents() -> Any:
-    items = db.session.scalars(
-        select(Incident).where(Incident.drill_id.is_(None)).order_by(Incident.id.desc()).limit(200)
-    ).all()
+    items = dispatch.live_incidents(db.session, limit=200)
     return render_template(
         "dispatch/incidents.html",
         incidents=items,
@@ -93,17 +85,12 @@ def incident_map_html(incident_id: int) -> Response:
 
 
 def _latest_proposal(incident_id: int) -> dict[str, Any] | None:
-    proposal = db.session.scalar(
-        select(Proposal)
-        .where(Proposal.incident_id == incident_id)
-        .order_by(Proposal.id.desc())
-        .limit(1)
-    )
+    proposal = dispatch.latest_proposal(db.session, incident_id)
     return {**proposal.body, "proposal_id": proposal.id} if proposal else None
 
 
 def _incident_map(incident: Incident, proposal: dict[str, Any] | None) -> Any:
-    network = current_app.extensions.get("responder.roads")
+    network = loaded_road_network()
     span = 0.03
     fmap = new_map(
         (incident.lon - span, incident.lat - span, incident.lon + span, incident.lat + span),
@@ -111,11 +98,10 @@ def _incident_map(incident: Incident, proposal: dict[str, Any] | None) -> Any:
     )
     if network is not None:
         try:
-            snap = dispatch.snap_point(
-                network, incident.lon, incident.lat, max_m=current_app.config["SNAP_MAX_M"]
+            rings = dispatch.reach_rings(
+                network, incident.lon, incident.lat, ISOCHRONE_MINUTES, snap_max_m=snap_max_m()
             )
-            rings = reachable_hulls(network, snap, ISOCHRONE_MINUTES, direction="to")
-            incident_map.add_isochrones(fmap, list(zip(ISOCHRONE_MINUTES, rings, strict=True)))
+            incident_map.add_isochrones(fmap, rings)
         except ValueError:  # rings are context: the map must render without them
             current_app.logger.exception("isochrones failed for incident %s", incident.id)
     title = (

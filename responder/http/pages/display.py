@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from responder import vocabulary
+from responder.http.context import rules
 from responder.localization import LANGUAGE_NAMES, SUPPORTED, current_language
 
 
@@ -26,7 +27,7 @@ def labels(codes: list[Any] | None, vocab: vocabulary.Vocabulary) -> str:
 
 def stale_after_days(entity: str | None = None) -> int:
     """The staleness rule for ``entity`` (rules file ``[staleness_days]``; else the default)."""
-    return int(current_app.extensions["responder.rules"].stale_days_for(entity))
+    return rules().stale_days_for(entity)
 
 
 def age_days(moment: datetime | None, now: datetime | None = None) -> int | None:

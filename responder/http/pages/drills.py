@@ -12,30 +12,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
 from responder import mapping
 from responder.errors import InvalidInput
-from responder.http.api.coverage import coverage_context
 from responder.http.auth import current_actor
+from responder.http.context import loaded_road_network, routing_context, snap_max_m
 from responder.http.pages import display
 from responder.http.pages.maps import area_bounds, embed, new_map, standalone_html
 from responder.mapping import MapPoint
 from responder.mapping import drills as drill_map
-from responder.models import Drill, Jurisdiction, RescueTeam, db
-from responder.routing import coverage as search
+from responder.models import Drill, db
 from responder.services import coverage, drills
 from responder.vocabulary import INCIDENT_TYPES, SEVERITIES, SPECIALTIES, label
 
 bp = Blueprint("drill_pages", __name__)
-
-
-def _network() -> Any:
-    return current_app.extensions.get("responder.roads")
 
 
 def _drill_title(entry: dict[str, Any]) -> dict[str, Any]:
@@ -60,8 +53,8 @@ def drills_page() -> Any:
                 "start_at": start,
                 "jurisdiction_id": _form_int("jurisdiction_id"),
             },
-            network=_network(),
-            snap_max_m=current_app.config["SNAP_MAX_M"],
+            network=loaded_road_network(),
+            snap_max_m=snap_max_m(),
         )
         db.session.commit()
         return redirect(url_for("drill_pages.editor", drill_id=drill.id))
@@ -69,7 +62,7 @@ def drills_page() -> Any:
     return render_template(
         "drills/list.html",
         drills=items,
-        counties=_jurisdiction_choices(),
+        counties=coverage.area_choices(db.session),
         can_write=actor.can("drills.write"),
     )
 
@@ -92,16 +85,6 @@ def _form_int(name: str) -> int | None:
         raise InvalidInput(_("%(name)s 必须是整数", name=name), field=name) from None
 
 
-def _jurisdiction_choices() -> list[Jurisdiction]:
-    return list(
-        db.session.scalars(
-            select(Jurisdiction)
-            .where(Jurisdiction.level.in_(["province", "city", "county"]))
-            .order_by(Jurisdiction.path)
-        )
-    )
-
-
 @bp.get("/drills/<int:drill_id>")
 @login_required
 def editor(drill_id: int) -> Any:
@@ -109,7 +92,7 @@ def editor(drill_id: int) -> Any:
     actor = current_actor()
     drill = drills.get(db.session, drill_id)
     drills.require_read(actor, drill)
-    network = _network()
+    network = loaded_road_network()
     bounds = _drill_bounds(drill) or (network.bounds if network is not None else None)
     fmap = new_map(bounds)
     mapping.add_markers(
@@ -230,7 +213,7 @@ def coverage_page() -> Any:
     jurisdiction_id = _form_int("jurisdiction_id")
     away = _away_ids(",".join(request.args.getlist("away")))  # a multi-select or "1,2,3"
     k = _form_int("k") or 0
-    ctx = coverage_context()
+    ctx = routing_context()
     result = coverage.coverage(
         db.session, actor, ctx, specialty=specialty, jurisdiction_id=jurisdiction_id, away=away
     )
@@ -249,9 +232,6 @@ def coverage_page() -> Any:
     fmap = _coverage_map(ctx.network, result, suggestions)
     if away:
         drill_map.add_watermark(fmap)
-    teams = db.session.scalars(
-        select(RescueTeam).where(RescueTeam.retired_at.is_(None)).order_by(RescueTeam.name)
-    ).all()
     return render_template(
         "drills/coverage.html",
         figures=result.figures,
@@ -259,10 +239,10 @@ def coverage_page() -> Any:
         map_html=embed(fmap, height="66vh", title="coverage map"),
         specialty=specialty,
         specialties=SPECIALTIES,
-        jurisdictions=_jurisdiction_choices(),
+        jurisdictions=coverage.area_choices(db.session),
         jurisdiction_id=jurisdiction_id,
         away=away,
-        teams=[t for t in teams if specialty in t.specialties],
+        teams=coverage.teams_of(db.session, specialty),
         what_if=bool(away),
     )
 
@@ -275,52 +255,17 @@ def _away_ids(raw: str) -> list[int]:
 
 
 def _coverage_map(network: Any, result: coverage.CoverageResult, suggestions: Any) -> Any:
-    roads = np.flatnonzero(result.road_mask)
-    share = result.road_share[roads]
-    groups = {
-        "covered": roads[share >= 0.999],
-        "partial": roads[(share > 0) & (share < 0.999)],
-        "uncovered": roads[share <= 0],
-    }
-    lines = {key: search.road_lines(network, ids, tolerance_m=12.0) for key, ids in groups.items()}
-    standard_s = result.standard_min * 60
-    hazards = []
-    for site in result.hazards:
-        seconds = result.site_times[(site.kind, site.id)]
-        hazards.append(
-            {
-                "id": site.id,
-                "name": site.name,
-                "grade": site.grade,
-                "enterprise": site.enterprise,
-                "lon": site.lon,
-                "lat": site.lat,
-                "covered": seconds <= standard_s,
-                "arrival_s": seconds if np.isfinite(seconds) else None,
-            }
-        )
-    if result.road_mask.all():
-        bounds = network.bounds
-    else:
-        xy = search.road_midpoints(network)[roads]
-        bounds = (
-            (
-                float(xy[:, 0].min()),
-                float(xy[:, 1].min()),
-                float(xy[:, 0].max()),
-                float(xy[:, 1].max()),
-            )
-            if roads.size
-            else network.bounds
-        )
+    layers = coverage.map_layers(network, result)
     config = current_app.config  # coverage lines are the road layer: no second one below
     fmap = mapping.base_map(
-        bounds, tile_url=config.get("TILE_URL"), attribution=config.get("TILE_ATTRIBUTION", "")
+        layers.bounds,
+        tile_url=config.get("TILE_URL"),
+        attribution=config.get("TILE_ATTRIBUTION", ""),
     )
     drill_map.add_coverage(
         fmap,
-        lines,
-        hazards,
+        layers.lines,
+        layers.hazards,
         standard_min=result.standard_min,
         sites=(suggestions or {}).get("picks", []),
     )

@@ -18,6 +18,7 @@ from flask import current_app, request, url_for
 from markupsafe import Markup
 
 from responder import mapping
+from responder.http.context import loaded_road_network
 from responder.http.security import csp_nonce
 from responder.mapping import Bounds, MapPoint, MarkerStyle
 from responder.models import Jurisdiction
@@ -38,7 +39,7 @@ def new_map(
         tile_url=config.get("TILE_URL"),
         attribution=config.get("TILE_ATTRIBUTION", ""),
     )
-    network = current_app.extensions.get("responder.roads")
+    network = loaded_road_network()
     if network is not None:
         from responder.mapping import roads  # written with the routing engine
 

@@ -369,9 +369,10 @@ def _current_values(spec: FormSpec, record: Any) -> dict[str, Any]:
     for item in spec.fields:
         value = getattr(record, item.name, "")
         if item.widget == "substances":
+            substances: list[dict[str, Any]] = getattr(record, item.name, None) or []
             value = "; ".join(
                 f"{s['name']}:{s['quantity_t']:g}" if s.get("quantity_t") is not None else s["name"]
-                for s in value or []
+                for s in substances
             )
         elif item.widget == "number" and isinstance(value, float):
             value = f"{value:g}"

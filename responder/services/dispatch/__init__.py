@@ -26,13 +26,19 @@ from responder.services.dispatch.assignments import (
     advance,
     availability,
     close_incident,
+    get_assignment,
+    move_team,
 )
 from responder.services.dispatch.confirmation import MaterialPick, TeamPick, confirm
-from responder.services.dispatch.context import DispatchContext, RelatedPlans
+from responder.services.dispatch.context import RelatedPlans, RoutingContext
 from responder.services.dispatch.incidents import (
+    check_incident,
+    count_live_incidents,
     create_incident,
     get_live_incident,
     hazard_sources_near,
+    live_incidents,
+    reach_rings,
 )
 from responder.services.dispatch.placing import snap_point
 from responder.services.dispatch.proposal import (
@@ -41,36 +47,53 @@ from responder.services.dispatch.proposal import (
     TeamOption,
     compute_proposal,
 )
-from responder.services.dispatch.proposals import propose
+from responder.services.dispatch.proposals import latest_proposal, propose
 from responder.services.dispatch.resources import (
     Resources,
     StockResource,
     TeamResource,
+    effective_mobilization_min,
+    is_expired,
     live_resources,
+    not_expired,
+    team_resources,
+    usable_stock,
 )
 
 __all__ = [
     "ACTIVE_STATES",
     "NEXT_STATE",
-    "DispatchContext",
     "MaterialFill",
     "MaterialPick",
     "ProposalResult",
     "RelatedPlans",
     "Resources",
+    "RoutingContext",
     "StockResource",
     "TeamOption",
     "TeamPick",
     "TeamResource",
     "advance",
     "availability",
+    "check_incident",
     "close_incident",
     "compute_proposal",
     "confirm",
+    "count_live_incidents",
     "create_incident",
+    "effective_mobilization_min",
+    "get_assignment",
     "get_live_incident",
     "hazard_sources_near",
+    "is_expired",
+    "latest_proposal",
+    "live_incidents",
     "live_resources",
+    "move_team",
+    "not_expired",
     "propose",
+    "reach_rings",
     "snap_point",
+    "team_resources",
+    "usable_stock",
 ]

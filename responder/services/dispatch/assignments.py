@@ -2,38 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from responder.errors import Conflict, InvalidInput
+from responder.errors import Conflict, InvalidInput, NotFound
 from responder.models import (
     Assignment,
     Incident,
-    InventoryLine,
     RescueTeam,
     utcnow,
 )
 from responder.models.base import begin_write, rows_changed
-from responder.services import audit
+from responder.services import audit, inventory
 from responder.services.actors import Actor
+from responder.services.dispatch.incidents import require_dispatch
 
 #: Team states while it belongs to an incident, in the order they happen.
 ACTIVE_STATES = ("dispatched", "on_scene", "returning")
-
-
+#: The one next state of each active state (``available``: released).
 NEXT_STATE = {"dispatched": "on_scene", "on_scene": "returning", "returning": "available"}
+
+
+def get_assignment(session: Session, incident_id: int, assignment_id: int) -> Assignment:
+    """Assignment ``assignment_id`` of incident ``incident_id`` (NotFound otherwise)."""
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None or assignment.incident_id != incident_id:
+        raise NotFound(f"assignment {assignment_id} not found on incident {incident_id}")
+    return assignment
 
 
 def advance(session: Session, actor: Actor, assignment: Assignment, status: str) -> Assignment:
     """Move a team along dispatched → on_scene → returning → available (released)."""
     incident = assignment.incident
-    actor.require(
-        "dispatch.write",
-        path=incident.jurisdiction.path if incident.jurisdiction else None,
-        what="the incident",
-    )
+    require_dispatch(actor, incident)
     if assignment.status not in NEXT_STATE or NEXT_STATE[assignment.status] != status:
         expected = NEXT_STATE.get(assignment.status, "nothing (released)")
         raise Conflict(f"assignment is {assignment.status}; next is {expected}", field="status")
@@ -56,17 +61,38 @@ def advance(session: Session, actor: Actor, assignment: Assignment, status: str)
     return assignment
 
 
-def _move_team(session: Session, assignment: Assignment, status: str) -> None:
-    now = utcnow()
-    expected = assignment.status
+def move_team(
+    session: Session,
+    team_id: int,
+    *,
+    from_states: Sequence[str],
+    to: str,
+    now: datetime,
+    only_active: bool = False,
+) -> bool:
+    """The one team-status transition: move the team to ``to`` only if its status is still
+    one of ``from_states`` (and, with ``only_active``, it is not retired) — a conditional
+    UPDATE, so of two operators racing for a team exactly one wins.  True if it moved.
+
+    Bumps ``status_version`` so consoles polling :func:`availability` see the change.
+    """
+    conditions = [RescueTeam.id == team_id, RescueTeam.status.in_(from_states)]
+    if only_active:
+        conditions.append(RescueTeam.retired_at.is_(None))
     moved = rows_changed(
         session,
         update(RescueTeam)
-        .where(RescueTeam.id == assignment.team_id, RescueTeam.status == expected)
-        .values(status=status, status_changed_at=now, status_version=RescueTeam.status_version + 1)
+        .where(*conditions)
+        .values(status=to, status_changed_at=now, status_version=RescueTeam.status_version + 1)
         .execution_options(synchronize_session=False),
     )
-    if moved != 1:
+    return moved == 1
+
+
+def _move_team(session: Session, assignment: Assignment, status: str) -> None:
+    now = utcnow()
+    expected = assignment.status
+    if not move_team(session, assignment.team_id, from_states=[expected], to=status, now=now):
         raise Conflict(f"team {assignment.team_id} is not {expected} any more", field="status")
     stamp = {"on_scene": "on_scene_at", "returning": "returning_at", "available": "released_at"}
     setattr(assignment, stamp[status], now)
@@ -81,11 +107,7 @@ def close_incident(
 
     ``consumed`` maps material-dispatch id → quantity used (missing = all used).
     """
-    actor.require(
-        "dispatch.write",
-        path=incident.jurisdiction.path if incident.jurisdiction else None,
-        what="the incident",
-    )
+    require_dispatch(actor, incident)
     if incident.status != "open":
         raise Conflict(f"incident {incident.id} is already closed", field="incident")
     if not reason.strip():
@@ -109,15 +131,8 @@ def close_incident(
     released = []
     for assignment in incident.assignments:
         if assignment.status in ACTIVE_STATES:
-            session.execute(
-                update(RescueTeam)
-                .where(RescueTeam.id == assignment.team_id, RescueTeam.status.in_(ACTIVE_STATES))
-                .values(
-                    status="available",
-                    status_changed_at=now,
-                    status_version=RescueTeam.status_version + 1,
-                )
-                .execution_options(synchronize_session=False)
+            move_team(
+                session, assignment.team_id, from_states=ACTIVE_STATES, to="available", now=now
             )
             assignment.status, assignment.released_at = "released", now
             released.append(assignment.team_id)
@@ -128,12 +143,7 @@ def close_incident(
         used = consumed.get(item.id, item.quantity)
         back = round(item.quantity - used, 9)
         if back > 0:
-            session.execute(
-                update(InventoryLine)
-                .where(InventoryLine.id == item.inventory_line_id)
-                .values(quantity=InventoryLine.quantity + back, updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
+            inventory.put_back(session, item.inventory_line_id, back)
         item.consumed, item.returned, item.settled_at = used, back, now
         returned.append({"material_dispatch_id": item.id, "consumed": used, "returned": back})
     incident.status, incident.closed_at, incident.closed_by = "closed", now, actor.user_id

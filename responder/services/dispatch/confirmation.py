@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from responder.errors import Conflict, InvalidInput, NotFound
@@ -21,9 +20,12 @@ from responder.models import (
     RescueTeam,
     utcnow,
 )
-from responder.models.base import begin_write, rows_changed
+from responder.models.base import begin_write
 from responder.services import audit, inventory
 from responder.services.actors import Actor
+from responder.services.dispatch.assignments import move_team
+from responder.services.dispatch.incidents import require_dispatch
+from responder.services.dispatch.resources import is_expired
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ def confirm(
     teams: Sequence[TeamPick],
     materials: Sequence[MaterialPick],
     deviation_reason: str = "",
-    today: date | None = None,
+    today: date,
 ) -> tuple[list[Assignment], list[MaterialDispatch]]:
     """Take the chosen teams and stock for the incident, all or nothing.
 
@@ -56,11 +58,7 @@ def confirm(
     so two operators can never get the same team or the same stock.  Otherwise a 409
     lists what changed and nothing is applied.
     """
-    actor.require(
-        "dispatch.write",
-        path=incident.jurisdiction.path if incident.jurisdiction else None,
-        what="the incident",
-    )
+    require_dispatch(actor, incident)
     _check_selection(teams, materials)
     proposal = _proposal_for(session, incident, proposal_id)
     chosen = {
@@ -78,9 +76,7 @@ def confirm(
     if incident.status != "open":
         raise Conflict(f"incident {incident.id} is closed", field="incident")
     now = utcnow()
-    conflicts = _take_teams(session, teams, now) + _take_stock(
-        session, materials, today or date.today()
-    )
+    conflicts = _take_teams(session, teams, now) + _take_stock(session, materials, today)
     if conflicts:
         session.rollback()
         raise Conflict(
@@ -179,22 +175,15 @@ def _proposed_arrivals(proposal: Proposal | None) -> dict[int, float]:
 def _take_teams(session: Session, teams: Sequence[TeamPick], now: datetime) -> list[dict[str, Any]]:
     conflicts = []
     for i, pick in enumerate(teams):
-        taken = rows_changed(
+        taken = move_team(
             session,
-            update(RescueTeam)
-            .where(
-                RescueTeam.id == pick.team_id,
-                RescueTeam.status == "available",
-                RescueTeam.retired_at.is_(None),
-            )
-            .values(
-                status="dispatched",
-                status_changed_at=now,
-                status_version=RescueTeam.status_version + 1,
-            )
-            .execution_options(synchronize_session=False),
+            pick.team_id,
+            from_states=["available"],
+            to="dispatched",
+            now=now,
+            only_active=True,
         )
-        if taken != 1:
+        if not taken:
             team = session.get(RescueTeam, pick.team_id)
             now_status = "does not exist" if team is None else f"is now {team.status}"
             conflicts.append(
@@ -213,7 +202,7 @@ def _take_stock(
     conflicts = []
     for i, pick in enumerate(materials):
         line = session.get(InventoryLine, pick.inventory_line_id)
-        expired = line is not None and line.expiry_date is not None and line.expiry_date < today
+        expired = line is not None and is_expired(line.expiry_date, today)
         if line is not None and not expired and inventory.take(session, line.id, pick.quantity):
             continue
         if line is None:

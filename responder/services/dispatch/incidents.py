@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from responder.errors import InvalidInput, NotFound
@@ -12,11 +14,13 @@ from responder.models import (
     Enterprise,
     HazardSource,
     Incident,
+    Jurisdiction,
     utcnow,
 )
 from responder.routing import (
     RoadNetwork,
 )
+from responder.routing.hulls import reachable_hulls
 from responder.services import audit, jurisdictions
 from responder.services.actors import Actor
 from responder.services.dispatch.placing import snap_point
@@ -35,15 +39,10 @@ def create_incident(
 ) -> Incident:
     """Record an incident.  Its jurisdiction is derived from the point; a point that is
     far from every road is refused (dispatch could not route to it)."""
-    if data["type"] not in INCIDENT_TYPES:
-        raise InvalidInput(f"unknown incident type '{data['type']}'", field="type")
-    if data["severity"] not in SEVERITIES:
-        raise InvalidInput(f"unknown severity '{data['severity']}'", field="severity")
-    where = jurisdictions.locate(session, data["lon"], data["lat"])
     permission = "drills.write" if drill_id is not None else "dispatch.write"
-    actor.require(permission, path=where.path if where else None, what="the incident location")
-    if network is not None:
-        snap_point(network, data["lon"], data["lat"], max_m=snap_max_m)
+    where = check_incident(
+        session, actor, network, data, permission=permission, snap_max_m=snap_max_m
+    )
     enterprise_id = data.get("enterprise_id")
     if enterprise_id is not None and session.get(Enterprise, enterprise_id) is None:
         raise InvalidInput(f"enterprise {enterprise_id} does not exist", field="enterprise_id")
@@ -65,11 +64,98 @@ def create_incident(
     return incident
 
 
+def check_incident(
+    session: Session,
+    actor: Actor,
+    network: RoadNetwork | None,
+    data: dict[str, Any],
+    *,
+    permission: str,
+    snap_max_m: float,
+    prefix: str = "",
+) -> Jurisdiction | None:
+    """Check what live and simulated incidents share: a known type and severity, a
+    WGS-84 point the actor may act at (``permission`` in the point's jurisdiction) and,
+    with a road network, within reach of a road.  Returns the point's jurisdiction.
+
+    ``prefix`` names the fields of an incident inside a list (``incidents.3``).
+    """
+
+    def name(field: str) -> str:
+        return f"{prefix}.{field}" if prefix else field
+
+    if data.get("type") not in INCIDENT_TYPES:
+        raise InvalidInput(f"unknown incident type '{data.get('type')}'", field=name("type"))
+    if data.get("severity") not in SEVERITIES:
+        raise InvalidInput(f"unknown severity '{data.get('severity')}'", field=name("severity"))
+    lon, lat = data.get("lon"), data.get("lat")
+    if not isinstance(lon, int | float) or not -180 <= lon <= 180:
+        raise InvalidInput("lon must be within [-180, 180]", field=name("lon"))
+    if not isinstance(lat, int | float) or not -90 <= lat <= 90:
+        raise InvalidInput("lat must be within [-90, 90]", field=name("lat"))
+    where = jurisdictions.locate(session, lon, lat)
+    actor.require(permission, path=where.path if where else None, what="the incident location")
+    if network is not None:
+        snap_point(network, lon, lat, max_m=snap_max_m, field=name("lon"))
+    return where
+
+
+def require_dispatch(actor: Actor, incident: Incident) -> None:
+    """Refuse unless ``actor`` may dispatch for an incident in its jurisdiction."""
+    actor.require(
+        "dispatch.write",
+        path=incident.jurisdiction.path if incident.jurisdiction else None,
+        what="the incident",
+    )
+
+
 def get_live_incident(session: Session, incident_id: int) -> Incident:
+    """A live incident (drill incidents are not found here)."""
     incident = session.get(Incident, incident_id)
     if incident is None or incident.drill_id is not None:
         raise NotFound(f"incident {incident_id} not found")
     return incident
+
+
+def live_incidents(
+    session: Session,
+    *,
+    status: str | None = None,
+    type: str | None = None,
+    jurisdiction_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Incident]:
+    """Live incidents (never drill ones), newest first, optionally by status, type and
+    jurisdiction subtree."""
+    query = _live(session, status, type, jurisdiction_id).order_by(Incident.id.desc())
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def count_live_incidents(
+    session: Session,
+    *,
+    status: str | None = None,
+    type: str | None = None,
+    jurisdiction_id: int | None = None,
+) -> int:
+    """How many live incidents :func:`live_incidents` would list without a limit."""
+    query = _live(session, status, type, jurisdiction_id)
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _live(
+    session: Session, status: str | None, type: str | None, jurisdiction_id: int | None
+) -> Select[Incident]:
+    query = select(Incident).where(Incident.drill_id.is_(None))
+    if status is not None:
+        query = query.where(Incident.status == status)
+    if type is not None:
+        query = query.where(Incident.type == type)
+    if jurisdiction_id is not None:
+        path = jurisdictions.get(session, jurisdiction_id).path
+        query = query.where(jurisdictions.subtree_filter(Incident.jurisdiction_id, path))
+    return query
 
 
 def hazard_sources_near(
@@ -99,3 +185,13 @@ def hazard_sources_near(
         if distance <= radius_m:
             found.append({**row._asdict(), "distance_m": round(distance, 1)})
     return sorted(found, key=lambda s: (s["distance_m"], s["id"]))
+
+
+def reach_rings(
+    network: RoadNetwork, lon: float, lat: float, minutes: Sequence[float], *, snap_max_m: float
+) -> list[tuple[float, BaseGeometry]]:
+    """Outlines of where help arrives from within each time budget, for the incident map:
+    one search towards the point (the direction teams drive), one ring per budget."""
+    target = snap_point(network, lon, lat, max_m=snap_max_m)
+    rings = reachable_hulls(network, target, minutes, direction="to")
+    return list(zip(minutes, rings, strict=True))

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from responder.routing import (
     Closures,
@@ -21,8 +21,55 @@ from responder.services.geodesy import haversine_m
 from responder.vocabulary import SPECIALTIES, label
 
 
+class Need(TypedDict):
+    """A team need of the incident, as the proposal lists it."""
+
+    specialty: str
+    count: int
+    label: str
+
+
+class Unmet(TypedDict, total=False):
+    """A need the proposal cannot fill: ``kind`` is ``team`` or ``material`` (drills add
+    ``location``); ``message`` says why in words."""
+
+    kind: str
+    message: str
+    specialty: str
+    needed: float
+    found: int
+    material: str
+    name: str
+    unit: str
+    shortfall: float
+
+
+class Excluded(TypedDict):
+    """A team or depot left out because it cannot be placed on the road network."""
+
+    kind: str
+    id: int
+    name: str
+    message: str
+
+
+class Source(TypedDict):
+    """Stock taken from one inventory line for one material need."""
+
+    inventory_line_id: int
+    depot_id: int
+    depot: str
+    lon: float
+    lat: float
+    quantity: float
+    arrival_s: float
+    expiry_date: str | None
+
+
 @dataclass
 class TeamOption:
+    """One team for one specialty, with when it would arrive and the road it would take."""
+
     team_id: int
     name: str
     specialty: str
@@ -43,24 +90,29 @@ class TeamOption:
 
 @dataclass
 class MaterialFill:
+    """How one material need is filled, nearest depot first, and what is missing."""
+
     material_id: int
     code: str
     name: str
     unit: str
     needed: float
-    sources: list[dict[str, Any]]
+    sources: list[Source]
     shortfall: float
 
 
 @dataclass
 class ProposalResult:
+    """Ranked team options per specialty, material fills, and what cannot be met."""
+
     teams: dict[str, list[TeamOption]]
-    needs: list[dict[str, Any]]
-    unmet: list[dict[str, Any]]
+    needs: list[Need]
+    unmet: list[Unmet]
     materials: list[MaterialFill]
-    excluded: list[dict[str, Any]]
+    excluded: list[Excluded]
 
     def recommended(self) -> dict[str, Any]:
+        """The team ids and ``[line, quantity]`` pairs the proposal recommends, sorted."""
         return {
             "teams": sorted(
                 o.team_id for opts in self.teams.values() for o in opts if o.recommended
@@ -91,15 +143,19 @@ def compute_proposal(
     Pure: reads nothing but its arguments, so live dispatch and drills share it.  A team
     is recommended for at most one specialty (the first need it can fill in matrix order).
     """
-    excluded: list[dict[str, Any]] = []
     needed = {n.specialty for n in team_needs}
-    teams = [t for t in resources.teams if needed.intersection(t.specialties)]
-    team_snaps, teams = snap_all(network, teams, snap_max_m, excluded, "team")
+    capable_teams = [t for t in resources.teams if needed.intersection(t.specialties)]
+    team_snaps, teams, off_road_teams = snap_all(network, capable_teams, snap_max_m)
     wanted = {n.material_id for n in material_needs}
     lines = [s for s in resources.stock if s.material_id in wanted and s.quantity > 0]
-    depot_snaps, depots = snap_all(
-        network, list({s.depot_id: s for s in lines}.values()), snap_max_m, excluded, "depot"
-    )
+    one_line_per_depot = list({s.depot_id: s for s in lines}.values())
+    depot_snaps, depots, off_road_depots = snap_all(network, one_line_per_depot, snap_max_m)
+    excluded = [
+        Excluded(kind="team", id=t.id, name=t.name, message=why) for t, why in off_road_teams
+    ] + [
+        Excluded(kind="depot", id=s.depot_id, name=s.depot_name, message=why)
+        for s, why in off_road_depots
+    ]
     # One search on the reversed graph times every team and depot to the incident and
     # later gives the routes of the options.
     tree = network.search_to(target, closures=closures)
@@ -113,7 +169,7 @@ def compute_proposal(
 
     taken: set[int] = set()
     options: dict[str, list[TeamOption]] = {}
-    unmet: list[dict[str, Any]] = []
+    unmet: list[Unmet] = []
     for need in team_needs:
         capable = [(t, s) for t, s in timed if need.specialty in t.specialties]
         reachable = sorted(
@@ -157,7 +213,7 @@ def compute_proposal(
         if f.shortfall > 0
     )
     needs = [
-        {"specialty": n.specialty, "count": n.count, "label": label(SPECIALTIES, n.specialty)}
+        Need(specialty=n.specialty, count=n.count, label=label(SPECIALTIES, n.specialty))
         for n in team_needs
     ]
     return ProposalResult(
@@ -195,9 +251,7 @@ def _option(
     )
 
 
-def _unmet_team_need(
-    need: matrix.TeamNeed, picked: int, capable: int, reachable: int
-) -> dict[str, Any]:
+def _unmet_team_need(need: matrix.TeamNeed, picked: int, capable: int, reachable: int) -> Unmet:
     name = label(SPECIALTIES, need.specialty, "en")
     if capable == 0:
         why = f"no available {name} team"
@@ -239,7 +293,7 @@ def _fill_materials(
     fills = []
     for need in needs:
         remaining = need.quantity
-        sources = []
+        sources: list[Source] = []
         candidates = sorted(
             (
                 s

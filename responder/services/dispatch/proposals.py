@@ -6,6 +6,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from responder.errors import Conflict
@@ -16,8 +17,8 @@ from responder.models import (
 )
 from responder.services import jurisdictions, matrix
 from responder.services.actors import Actor
-from responder.services.dispatch.context import DispatchContext
-from responder.services.dispatch.incidents import hazard_sources_near
+from responder.services.dispatch.context import RoutingContext
+from responder.services.dispatch.incidents import hazard_sources_near, require_dispatch
 from responder.services.dispatch.placing import snap_point
 from responder.services.dispatch.proposal import compute_proposal
 from responder.services.dispatch.resources import live_resources
@@ -26,25 +27,21 @@ from responder.services.dispatch.resources import live_resources
 def propose(
     session: Session,
     actor: Actor,
-    ctx: DispatchContext,
+    ctx: RoutingContext,
     incident: Incident,
     *,
     alternatives: int = 2,
-    today: date | None = None,
+    today: date,
 ) -> Proposal:
     """Compute a proposal from live availability now, store it and return it."""
-    actor.require(
-        "dispatch.write",
-        path=incident.jurisdiction.path if incident.jurisdiction else None,
-        what="the incident",
-    )
+    require_dispatch(actor, incident)
     if incident.status != "open":
         raise Conflict(f"incident {incident.id} is closed", field="incident")
     team_needs, material_needs = matrix.needs(session, incident.type, incident.severity)
     resources = live_resources(
         session,
         ctx.rules,
-        today=today or date.today(),
+        today=today,
         specialties=[n.specialty for n in team_needs],
         material_ids=[n.material_id for n in material_needs],
     )
@@ -92,3 +89,13 @@ def propose(
 def _plain(item: Any) -> dict[str, Any]:
     """A dataclass as a dict, shallow (``asdict`` deep-copies every route point)."""
     return {f.name: getattr(item, f.name) for f in fields(item)}
+
+
+def latest_proposal(session: Session, incident_id: int) -> Proposal | None:
+    """The proposal most recently stored for the incident, if any."""
+    return session.scalar(
+        select(Proposal)
+        .where(Proposal.incident_id == incident_id)
+        .order_by(Proposal.id.desc())
+        .limit(1)
+    )

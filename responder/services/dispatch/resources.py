@@ -1,4 +1,10 @@
-"""What dispatch can send, as plain values: available teams and usable stock."""
+"""What can be sent, as plain values: teams and usable stock.
+
+The two rules every reader of the registry shares live here, once: a team's effective
+mobilization time (its own, or the rules' default for its kind) and which stock is usable
+(a positive quantity, in a depot that is not retired, not past its expiry date).  Dispatch,
+coverage, drills and plan feasibility all read teams and stock through these functions.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from responder.models import (
@@ -18,9 +24,14 @@ from responder.models import (
 from responder.rules import Rules
 from responder.services import jurisdictions
 
+#: Team statuses a plan cannot count on (long-term out of service).
+OUT_OF_SERVICE = frozenset({"unavailable"})
+
 
 @dataclass(frozen=True)
 class TeamResource:
+    """A team as dispatch sees it; ``mobilization_min`` is already the effective one."""
+
     id: int
     name: str
     specialties: tuple[str, ...]
@@ -35,6 +46,8 @@ class TeamResource:
 
 @dataclass(frozen=True)
 class StockResource:
+    """One usable inventory line and where its depot is."""
+
     line_id: int
     depot_id: int
     depot_name: str
@@ -53,6 +66,21 @@ class Resources:
     stock: list[StockResource]
 
 
+def effective_mobilization_min(rules: Rules, kind: str, own_min: float | None) -> float:
+    """The team's own mobilization minutes, or the rules' default for its kind."""
+    return own_min if own_min is not None else rules.mobilization_for(kind)
+
+
+def not_expired(today: date) -> ColumnElement[bool]:
+    """SQL: the inventory line has no expiry date or expires ``today`` or later."""
+    return or_(InventoryLine.expiry_date.is_(None), InventoryLine.expiry_date >= today)
+
+
+def is_expired(expiry_date: date | None, today: date) -> bool:
+    """The same expiry rule as :func:`not_expired`, for a line already read."""
+    return expiry_date is not None and expiry_date < today
+
+
 def live_resources(
     session: Session,
     rules: Rules,
@@ -65,6 +93,29 @@ def live_resources(
 
     Reads plain columns (no ORM objects): this runs on every proposal.
     """
+    return Resources(
+        teams=team_resources(session, rules, specialties=specialties),
+        stock=usable_stock(session, today=today, material_ids=material_ids),
+    )
+
+
+def team_resources(
+    session: Session,
+    rules: Rules,
+    *,
+    specialties: Sequence[str] | None = None,
+    available_only: bool = True,
+) -> list[TeamResource]:
+    """Non-retired teams with any of ``specialties`` (all when None), ordered by id.
+
+    ``available_only``: only teams free to be sent now (dispatch, coverage, drills);
+    otherwise every team not out of service (what a plan may count on).
+    """
+    in_state = (
+        RescueTeam.status == "available"
+        if available_only
+        else RescueTeam.status.not_in(OUT_OF_SERVICE)
+    )
     team_query = select(
         RescueTeam.id,
         RescueTeam.name,
@@ -74,11 +125,11 @@ def live_resources(
         RescueTeam.lat,
         RescueTeam.mobilization_min,
         RescueTeam.jurisdiction_id,
-    ).where(RescueTeam.status == "available", RescueTeam.retired_at.is_(None))
+    ).where(in_state, RescueTeam.retired_at.is_(None))
     specialty_query = (
         select(TeamSpecialty.team_id, TeamSpecialty.specialty)
         .join(RescueTeam, RescueTeam.id == TeamSpecialty.team_id)
-        .where(RescueTeam.status == "available", RescueTeam.retired_at.is_(None))
+        .where(in_state, RescueTeam.retired_at.is_(None))
     )
     if specialties is not None:
         capable = select(TeamSpecialty.team_id).where(TeamSpecialty.specialty.in_(specialties))
@@ -88,8 +139,8 @@ def live_resources(
     for team_id, code in session.execute(specialty_query):
         codes.setdefault(team_id, []).append(code)
     rows = session.execute(team_query.order_by(RescueTeam.id)).all()
-    counties = _county_ids(session, {row.jurisdiction_id for row in rows})
-    teams = [
+    counties = jurisdictions.county_ids_of(session, {row.jurisdiction_id for row in rows})
+    return [
         TeamResource(
             id=row.id,
             name=row.name,
@@ -98,16 +149,18 @@ def live_resources(
             kind=row.kind,
             lon=row.lon,
             lat=row.lat,
-            mobilization_min=(
-                row.mobilization_min
-                if row.mobilization_min is not None
-                else rules.mobilization_for(row.kind)
-            ),
+            mobilization_min=effective_mobilization_min(rules, row.kind, row.mobilization_min),
             jurisdiction_id=row.jurisdiction_id,
             county_id=counties.get(row.jurisdiction_id),
         )
         for row in rows
     ]
+
+
+def usable_stock(
+    session: Session, *, today: date, material_ids: Sequence[int] | None = None
+) -> list[StockResource]:
+    """Stock lines that can be sent on ``today`` (of the given materials), ordered by id."""
     stock_query = (
         select(
             InventoryLine.id,
@@ -120,15 +173,9 @@ def live_resources(
             InventoryLine.expiry_date,
         )
         .join(Depot, Depot.id == InventoryLine.depot_id)
-        .where(InventoryLine.quantity > 0, Depot.retired_at.is_(None))
-        .where(or_(InventoryLine.expiry_date.is_(None), InventoryLine.expiry_date >= today))
+        .where(InventoryLine.quantity > 0, Depot.retired_at.is_(None), not_expired(today))
         .order_by(InventoryLine.id)
     )
     if material_ids is not None:
         stock_query = stock_query.where(InventoryLine.material_id.in_(material_ids))
-    stock = [StockResource(*row) for row in session.execute(stock_query)]
-    return Resources(teams=teams, stock=stock)
-
-
-def _county_ids(session: Session, jurisdiction_ids: set[int]) -> dict[int, int | None]:
-    return jurisdictions.county_ids_of(session, jurisdiction_ids)
+    return [StockResource(*row) for row in session.execute(stock_query)]

@@ -16,7 +16,7 @@ from responder.models import (
 )
 from responder.services import audit, dispatch, jurisdictions, matrix
 from responder.services.actors import Actor
-from responder.services.dispatch import DispatchContext, Resources
+from responder.services.dispatch import Resources, RoutingContext
 from responder.services.drills.scenarios import drill_path, incident_dict
 from responder.services.drills.simulation import Planned, simulate
 from responder.services.drills.snapshot import fingerprint, registry_snapshot
@@ -26,10 +26,10 @@ from responder.vocabulary import INCIDENT_TYPES, SEVERITIES, SPECIALTIES, label
 def run(
     session: Session,
     actor: Actor,
-    ctx: DispatchContext,
+    ctx: RoutingContext,
     drill: Drill,
     *,
-    today: date | None = None,
+    today: date,
     on_scene_min: float | None = None,
 ) -> DrillRun:
     """Run the drill against a snapshot of the registry taken now; store and audit the run.
@@ -41,7 +41,6 @@ def run(
         raise Unprocessable("the drill has no incidents: add some first", field="incidents")
     if on_scene_min is not None and not (0 <= on_scene_min <= 24 * 60):
         raise InvalidInput("on_scene_min must be between 0 and 1440", field="on_scene_min")
-    today = today or date.today()
     resources = dispatch.live_resources(session, ctx.rules, today=today)  # the one snapshot
     snapshot = registry_snapshot(session, ctx, today=today)
     plan = [
@@ -123,7 +122,7 @@ def _stamp(entry: dict[str, Any], start: datetime) -> None:
 def _summary(
     timeline: list[dict[str, Any]],
     resources: Resources,
-    ctx: DispatchContext,
+    ctx: RoutingContext,
     on_scene_min: float | None,
 ) -> dict[str, Any]:
     teams = [t for e in timeline for t in e["teams"]]

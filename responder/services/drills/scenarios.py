@@ -17,7 +17,6 @@ from responder.models import (
 from responder.routing import RoadNetwork
 from responder.services import audit, dispatch, jurisdictions
 from responder.services.actors import Actor
-from responder.vocabulary import INCIDENT_TYPES, SEVERITIES
 
 MAX_INCIDENTS = 200
 
@@ -159,25 +158,21 @@ def _new_incident(
     def name(field: str) -> str:
         return f"{prefix}.{field}" if prefix else field
 
-    if data.get("type") not in INCIDENT_TYPES:
-        raise InvalidInput(f"unknown incident type '{data.get('type')}'", field=name("type"))
-    if data.get("severity") not in SEVERITIES:
-        raise InvalidInput(f"unknown severity '{data.get('severity')}'", field=name("severity"))
     offset = data.get("offset_min", 0.0)
     if not isinstance(offset, int | float) or not 0 <= offset <= MAX_OFFSET_MIN:
         raise InvalidInput(
             f"offset_min must be between 0 and {MAX_OFFSET_MIN} minutes", field=name("offset_min")
         )
-    lon, lat = data.get("lon"), data.get("lat")
-    if not isinstance(lon, int | float) or not -180 <= lon <= 180:
-        raise InvalidInput("lon must be within [-180, 180]", field=name("lon"))
-    if not isinstance(lat, int | float) or not -90 <= lat <= 90:
-        raise InvalidInput("lat must be within [-90, 90]", field=name("lat"))
-    where = jurisdictions.locate(session, lon, lat)
-    if where is not None:
-        actor.require("drills.write", path=where.path, what="the incident location")
-    if network is not None:
-        dispatch.snap_point(network, lon, lat, max_m=snap_max_m, field=name("lon"))
+    dispatch.check_incident(
+        session,
+        actor,
+        network,
+        data,
+        permission="drills.write",
+        snap_max_m=snap_max_m,
+        prefix=prefix,
+    )
+    lon, lat = data["lon"], data["lat"]
     return DrillIncident(
         type=data["type"],
         severity=data["severity"],

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from responder.errors import InvalidInput, Unprocessable
 from responder.services import dispatch, matrix
-from responder.services.dispatch import DispatchContext, Resources, TeamResource
+from responder.services.dispatch import Resources, RoutingContext, TeamResource
 
 
 @dataclass(frozen=True)
@@ -23,11 +23,11 @@ class Planned:
 
 
 def simulate(
-    ctx: DispatchContext,
+    ctx: RoutingContext,
     plan: Sequence[Planned],
     resources: Resources,
     *,
-    on_scene_s: Any,
+    on_scene_s: Callable[[str], float],
 ) -> list[dict[str, Any]]:
     """Dispatch each planned incident in order against ``resources`` (pure: no database).
 
@@ -147,7 +147,7 @@ def simulate(
     return timeline
 
 
-def _travel_back(ctx: DispatchContext, target: Any, team: TeamResource) -> float:
+def _travel_back(ctx: RoutingContext, target: Any, team: TeamResource) -> float:
     """Road time from the incident back to the team's own location (inf if none)."""
     home = dispatch.snap_point(ctx.network, team.lon, team.lat, max_m=ctx.snap_max_m)
     return float(ctx.network.times_from(target, [home], closures=ctx.closures)[0])

@@ -16,10 +16,11 @@ from responder.models import (
     Material,
     RescueTeam,
 )
-from responder.services.dispatch import DispatchContext
+from responder.services.dispatch import RoutingContext
+from responder.services.dispatch.resources import effective_mobilization_min, is_expired
 
 
-def registry_snapshot(session: Session, ctx: DispatchContext, *, today: date) -> dict[str, Any]:
+def registry_snapshot(session: Session, ctx: RoutingContext, *, today: date) -> dict[str, Any]:
     """Every non-retired team (with its status) and every stock line, as plain values:
     what a run saw, kept so two runs can say what changed in the registry."""
     teams = {}
@@ -31,10 +32,8 @@ def registry_snapshot(session: Session, ctx: DispatchContext, *, today: date) ->
             "status": team.status,
             "specialties": team.specialties,
             "kind": team.kind,
-            "mobilization_min": (
-                team.mobilization_min
-                if team.mobilization_min is not None
-                else ctx.rules.mobilization_for(team.kind)
+            "mobilization_min": effective_mobilization_min(
+                ctx.rules, team.kind, team.mobilization_min
             ),
             "lon": round(team.lon, 6),
             "lat": round(team.lat, 6),
@@ -54,7 +53,7 @@ def registry_snapshot(session: Session, ctx: DispatchContext, *, today: date) ->
             "name": material.name_zh,
             "unit": material.unit,
             "quantity": line.quantity,
-            "expired": line.expiry_date is not None and line.expiry_date < today,
+            "expired": is_expired(line.expiry_date, today),
         }
     return {
         "teams": teams,
