@@ -13,7 +13,8 @@ from responder.http.pages import (
     drills,
     filing,
     registry,
-    registry_forms,  # noqa: F401  (its routes join the registry blueprint)
+    registry_experts,  # noqa: F401  (its routes join the registry blueprint)
+    registry_forms,  # noqa: F401  (likewise)
     registry_import,  # noqa: F401  (likewise)
 )
 
