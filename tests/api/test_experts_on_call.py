@@ -122,3 +122,17 @@ def test_on_call_dates_must_be_ordered(roster: Any) -> None:
             ends_on=DAY - timedelta(days=1),
         )
     assert bad.value.field == "ends_on"
+
+
+def test_api_lists_on_call_experts_and_records_a_contact(roster: Any, login_as: Any) -> None:
+    api = login_as("operator")
+    found = api.get(f"/api/v1/experts/on-call?specialty=hazchem&on={DAY.isoformat()}").json
+    assert [(e["name"], e["unit"], e["phone"]) for e in found] == [
+        ("李值班", "市化工研究院", "13800000001")
+    ]
+    expert_id = roster["on_call"].id
+    made = api.post(f"/api/v1/experts/{expert_id}/contacts", json={"note": "已通知"})
+    assert made.status_code == 201 and made.json["channel"] == "phone"
+    assert len(api.get(f"/api/v1/experts/{expert_id}/contacts").json) == 1
+    bad = api.get("/api/v1/experts/on-call?specialty=cooking")
+    assert bad.status_code == 422 and bad.json["error"]["field"] == "specialty"

@@ -15,7 +15,8 @@ from responder.http.pages import (
     jurisdiction_import,
     plans,
     registry,
-    registry_forms,  # noqa: F401  (its routes join the registry blueprint)
+    registry_experts,  # noqa: F401  (its routes join the registry blueprint)
+    registry_forms,  # noqa: F401  (likewise)
     registry_import,  # noqa: F401  (likewise)
 )
 
