@@ -593,6 +593,7 @@ def propose(
             "arrival": "mobilization time + road travel time to the incident",
         },
     }
+    begin_write(session)  # the lock only for storing it, not for the search above
     proposal = Proposal(incident_id=incident.id, created_by=actor.user_id, body=body)
     session.add(proposal)
     session.flush()

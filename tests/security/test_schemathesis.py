@@ -20,7 +20,7 @@ from schemathesis.checks import (
 
 from responder import create_app
 
-pytestmark = pytest.mark.filterwarnings("ignore")
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore")]
 
 
 @schemathesis.check
