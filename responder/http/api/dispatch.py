@@ -15,6 +15,7 @@ from responder.http.api.common import page_schema
 from responder.http.auth import current_actor
 from responder.http.context import loaded_road_network, routing_context, snap_max_m, today
 from responder.models import Incident, db
+from responder.models.base import begin_read
 from responder.services import dispatch, mutual_aid
 from responder.vocabulary import INCIDENT_TYPES, SEVERITIES
 
@@ -174,6 +175,7 @@ class IncidentProposal(MethodView):
     def post(self, args: dict[str, Any], incident_id: int) -> Any:
         """Compute a proposal from live availability now (teams ranked by arrival time,
         materials from the nearest depots, unmet needs, nearby hazard sources, plans)."""
+        begin_read(db.session)  # the search runs without the write lock; storing takes it
         incident = dispatch.get_live_incident(db.session, incident_id)
         proposal = dispatch.propose(
             db.session,

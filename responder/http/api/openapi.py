@@ -3,10 +3,11 @@
 * Errors are documented as the body :mod:`responder.http.errors` really sends,
   ``{"error": {"code", "message", "field"}}`` (``Error``), not smorest's default.
 * Each operation lists the error statuses it can answer, by kind of operation, instead of
-  a catch-all ``default``: every call can be refused 401 (no or a bad token) and 503 (the
-  database busy, the road network not loaded); reads 403 (role), 404 (a path id), 422 (a
-  bad query); writes also 400 (unreadable JSON), 409 (a conflict with the current state)
-  and 413 (a body over the upload limit).
+  a catch-all ``default``: every call can be refused 401 (no or a bad token), 403 (role or
+  jurisdiction), 404 (an id, or nothing at a point) and 503 (the database busy, the road
+  network not loaded); reads with query parameters 422 (a bad query); writes also 400
+  (unreadable JSON), 409 (a conflict with the current state), 413 (a body over the upload
+  limit), 415 (a body of the wrong media type) and 422.
 * A response field is marked ``nullable`` when the database column of that name may hold
   NULL (``retired_at``, ``verified_at``, ``closed_at``, a user's ``jurisdiction_id``...), so
   the document says what the API sends.
@@ -22,8 +23,8 @@ from marshmallow import Schema, fields
 
 from responder.models import Base
 
-READ_ERRORS = (401, 403, 503)
-WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 422, 503)
+READ_ERRORS = (401, 403, 404, 503)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422, 503)
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -79,13 +80,11 @@ def _error_response(status: int) -> dict[str, Any]:
     return response
 
 
-def error_statuses(path: str, method: str, operation: dict[str, Any]) -> list[int]:
+def error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
     """The error statuses an operation can answer (see the module docstring)."""
     if method != "get":
         return list(WRITE_ERRORS)
     statuses = set(READ_ERRORS)
-    if "{" in path:
-        statuses.add(404)
     if operation.get("parameters"):
         statuses.add(422)
     return sorted(statuses)
@@ -105,7 +104,7 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
             responses.pop("default", None)
             if public:
                 continue
-            for status in error_statuses(path, method, operation):
+            for status in error_statuses(method, operation):
                 name = HTTPStatus(status).name
                 components.setdefault(name, _error_response(status))
                 responses.setdefault(str(status), {"$ref": f"#/components/responses/{name}"})

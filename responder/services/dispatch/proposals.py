@@ -15,6 +15,7 @@ from responder.models import (
     Proposal,
     utcnow,
 )
+from responder.models.base import begin_write
 from responder.services import jurisdictions, matrix
 from responder.services.actors import Actor
 from responder.services.dispatch.context import RoutingContext
@@ -80,6 +81,7 @@ def propose(
             "arrival": "mobilization time + road travel time to the incident",
         },
     }
+    begin_write(session)  # the lock only for storing it, not for the search above
     proposal = Proposal(incident_id=incident.id, created_by=actor.user_id, body=body)
     session.add(proposal)
     session.flush()
