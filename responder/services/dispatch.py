@@ -34,6 +34,7 @@ from responder.models import (
     utcnow,
 )
 from responder.models.base import begin_write, rows_changed
+from responder.models.quantity import as_quantity
 from responder.routing import (
     Closures,
     InvalidCoordinates,
@@ -163,7 +164,8 @@ def live_resources(
     )
     if material_ids is not None:
         stock_query = stock_query.where(InventoryLine.material_id.in_(material_ids))
-    stock = [StockResource(*row) for row in session.execute(stock_query)]
+    # Proposals rank and fill in floats; the stored stock is an exact Decimal.
+    stock = [StockResource(*row[:6], float(row[6]), row[7]) for row in session.execute(stock_query)]
     return Resources(teams=teams, stock=stock)
 
 
@@ -942,8 +944,8 @@ def close_incident(
     for item in incident.material_dispatches:
         if item.settled_at is not None:
             continue
-        used = consumed.get(item.id, item.quantity)
-        back = round(item.quantity - used, 9)
+        spent = as_quantity(consumed.get(item.id, item.quantity))
+        back = item.quantity - spent
         if back > 0:
             session.execute(
                 update(InventoryLine)
@@ -951,8 +953,8 @@ def close_incident(
                 .values(quantity=InventoryLine.quantity + back, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
-        item.consumed, item.returned, item.settled_at = used, back, now
-        returned.append({"material_dispatch_id": item.id, "consumed": used, "returned": back})
+        item.consumed, item.returned, item.settled_at = spent, back, now
+        returned.append({"material_dispatch_id": item.id, "consumed": spent, "returned": back})
     incident.status, incident.closed_at, incident.closed_by = "closed", now, actor.user_id
     incident.close_reason = reason.strip()[:500]
     session.flush()
