@@ -304,7 +304,7 @@ def registry_snapshot(session: Session, ctx: DispatchContext, *, today: date) ->
             "material": material.code,
             "name": material.name_zh,
             "unit": material.unit,
-            "quantity": line.quantity,
+            "quantity": float(line.quantity),
             "expired": line.expiry_date is not None and line.expiry_date < today,
         }
     return {
