@@ -18,8 +18,11 @@ from responder.services import credit_codes, registry
 from responder.services.actors import SYSTEM
 from responder.services.resources import ENTERPRISES, HAZARD_SOURCES
 from tests.browser.conftest import ARTIFACTS, sign_in
-from tests.dispatch.conftest import central_node
-from tests.security.conftest import HOSTILE
+from tests.dispatch.conftest import central_node, reference_graph, times_to, world  # noqa: F401
+
+#: A name that breaks out of HTML, attributes, JS strings and template literals if any
+#: context is escaped wrongly; every ``alert`` would open a dialog.
+HOSTILE = "队${alert(1)}`+alert(2)+`<img src=x onerror=alert(3)>\\'\"</script>&amp;"
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +50,7 @@ def app(roads_app: Flask) -> Flask:
 
 
 @pytest.fixture
-def hostile_world(world: Any, login_as: Any) -> dict[str, Any]:
+def hostile_world(world: Any, login_as: Any) -> dict[str, Any]:  # noqa: F811
     """Teams, a depot, an enterprise, a hazard source and a county named :data:`HOSTILE`
     around the demo region's centre, an incident with a proposal, and a drill run."""
     scene = central_node(world.network)
