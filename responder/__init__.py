@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from responder import commands, http, localization
-from responder.models import db
+from responder.models import db, quantity
 from responder.models.base import WRITE_TXN, take_write_next
 from responder.routing import CacheError, RoadNetwork
 from responder.rules import load_rules
@@ -40,6 +40,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app.config))
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
     app.config["JSON_SORT_KEYS"] = False
+    # JSON columns (audit entries, proposals) may hold decimal stock quantities.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})["json_serializer"] = quantity.dumps
     app.extensions["responder.rules"] = load_rules(app.config.get("RULES_FILE"))
     _ensure_sqlite_folder(app.config["DATABASE_URL"])
 

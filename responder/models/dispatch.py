@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from responder.models.base import Base, Located, utcnow
 from responder.models.enterprises import Enterprise
 from responder.models.geography import Jurisdiction
+from responder.models.quantity import Quantity
 from responder.models.registry import InventoryLine, Material, RescueTeam
 
 
@@ -122,9 +124,9 @@ class MaterialDispatch(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     inventory_line_id: Mapped[int] = mapped_column(ForeignKey("inventory_lines.id"))
-    quantity: Mapped[float] = mapped_column()
-    consumed: Mapped[float | None] = mapped_column()
-    returned: Mapped[float | None] = mapped_column()
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    consumed: Mapped[Decimal | None] = mapped_column(Quantity)
+    returned: Mapped[Decimal | None] = mapped_column(Quantity)
     dispatched_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     dispatched_at: Mapped[datetime] = mapped_column(default=utcnow)
     settled_at: Mapped[datetime | None] = mapped_column()

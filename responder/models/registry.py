@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from responder.models.base import Base, Located, Timestamps, utcnow
 from responder.models.geography import Jurisdiction
+from responder.models.quantity import Quantity
 
 
 class Retirable:
@@ -145,7 +147,7 @@ class InventoryLine(Timestamps, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     depot_id: Mapped[int] = mapped_column(ForeignKey("depots.id", ondelete="CASCADE"), index=True)
     material_id: Mapped[int] = mapped_column(ForeignKey("materials.id"), index=True)
-    quantity: Mapped[float] = mapped_column(default=0.0)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
     expiry_date: Mapped[date | None] = mapped_column()
 
     depot: Mapped[Depot] = relationship(back_populates="lines")

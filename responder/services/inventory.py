@@ -13,20 +13,24 @@ Two layers:
 * **Clerk operations** — :func:`add_line`, :func:`update_line`, :func:`remove_line`,
   :func:`adjust`: permission and jurisdiction checks, validation, audit.
 
-Quantities are in the material's catalog unit; they are never negative.
+Quantities are in the material's catalog unit, exact decimals (``Decimal``, six places:
+:mod:`responder.models.quantity`); they are never negative.  Floats given by callers are
+taken as the decimal they print as.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from responder.errors import Conflict, InvalidInput, NotFound
 from responder.models import Depot, InventoryLine, Material, utcnow
+from responder.models.quantity import SCALE, as_quantity
 from responder.services import audit, materials
 from responder.services.actors import Actor
 from responder.services.resources import DEPOTS
@@ -38,16 +42,19 @@ PERMISSION = DEPOTS.permission
 # --- primitives ---------------------------------------------------------------------------
 
 
-def shift(session: Session, line_id: int, delta: float) -> float | None:
+def shift(session: Session, line_id: int, delta: float | Decimal) -> Decimal | None:
     """Add ``delta`` (may be negative) to a line's quantity unless that would make it negative.
 
     Returns the new quantity, or ``None`` when nothing changed (the line does not exist or
     holds less than ``-delta``).  Atomic: one conditional UPDATE; no audit, no permission.
+    The sum is rounded to the quantity scale in SQL: exact on PostgreSQL's NUMERIC already,
+    and on SQLite (which adds REALs) it keeps ``0.3 - 0.3`` at 0, never ``-5e-17``.
     """
+    new = func.round(InventoryLine.quantity + as_quantity(delta), SCALE)
     stmt = (
         update(InventoryLine)
-        .where(InventoryLine.id == line_id, InventoryLine.quantity + delta >= 0)
-        .values(quantity=InventoryLine.quantity + delta, updated_at=utcnow())
+        .where(InventoryLine.id == line_id, new >= 0)
+        .values(quantity=new, updated_at=utcnow())
         .returning(InventoryLine.quantity)
         .execution_options(synchronize_session=False)
     )
@@ -58,7 +65,7 @@ def shift(session: Session, line_id: int, delta: float) -> float | None:
     return new_quantity
 
 
-def take(session: Session, line_id: int, quantity: float) -> bool:
+def take(session: Session, line_id: int, quantity: float | Decimal) -> bool:
     """Remove ``quantity`` (>= 0) from a line if it holds at least that much; True if taken.
 
     For dispatch: a False answer means another caller got the stock first (or the line is
@@ -69,7 +76,7 @@ def take(session: Session, line_id: int, quantity: float) -> bool:
     return shift(session, line_id, -quantity) is not None
 
 
-def put_back(session: Session, line_id: int, quantity: float) -> bool:
+def put_back(session: Session, line_id: int, quantity: float | Decimal) -> bool:
     """Return ``quantity`` (>= 0) to a line (on release); False if the line no longer exists."""
     if quantity < 0:
         raise ValueError("put_back() needs a non-negative quantity")
@@ -93,9 +100,15 @@ def _require(actor: Actor, depot: Depot) -> None:
         raise Conflict(f"depot {depot.id} is retired; its stock cannot change", field="depot_id")
 
 
-def _check_quantity(quantity: float, field: str = "quantity") -> None:
-    if quantity != quantity or quantity < 0:  # NaN or negative
+def _check_quantity(quantity: float | Decimal, field: str = "quantity") -> Decimal:
+    """``quantity`` as an exact decimal; InvalidInput unless a finite number >= 0."""
+    try:
+        exact = as_quantity(quantity)
+    except (ValueError, ArithmeticError):
+        exact = Decimal(-1)
+    if exact < 0:
         raise InvalidInput("quantity must be a non-negative number", field=field)
+    return exact
 
 
 def _check_unique(
@@ -130,7 +143,7 @@ def add_line(
     *,
     material_id: int | None = None,
     material_code: str | None = None,
-    quantity: float = 0.0,
+    quantity: float | Decimal = 0,
     expiry_date: date | None = None,
 ) -> InventoryLine:
     """Add a stock line of a catalog material (by id or code) to ``depot``; audited."""
@@ -141,11 +154,9 @@ def add_line(
         material = materials.by_code(session, material_code)
     else:
         raise InvalidInput("give material_id or material_code", field="material_id")
-    _check_quantity(quantity)
+    exact = _check_quantity(quantity)
     _check_unique(session, depot, material, expiry_date)
-    line = InventoryLine(
-        depot=depot, material=material, quantity=float(quantity), expiry_date=expiry_date
-    )
+    line = InventoryLine(depot=depot, material=material, quantity=exact, expiry_date=expiry_date)
     session.add(line)
     session.flush()
     audit.record(session, actor, "create", "inventory_line", line.id, after=audit.snapshot(line))
@@ -165,7 +176,7 @@ def update_line(
     if unknown:
         raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", field=min(unknown))
     if "quantity" in data:
-        _check_quantity(data["quantity"])
+        data = {**data, "quantity": _check_quantity(data["quantity"])}
     if "expiry_date" in data:
         _check_unique(session, line.depot, line.material, data["expiry_date"], line.id)
     before = audit.snapshot(line)
@@ -194,7 +205,13 @@ def remove_line(session: Session, actor: Actor, line: InventoryLine) -> None:
 
 
 def adjust(
-    session: Session, actor: Actor, depot_id: int, line_id: int, delta: float, *, reason: str
+    session: Session,
+    actor: Actor,
+    depot_id: int,
+    line_id: int,
+    delta: float | Decimal,
+    *,
+    reason: str,
 ) -> InventoryLine:
     """Change line ``line_id`` of depot ``depot_id`` by ``delta`` (signed), atomically and
     audited with the reason.
@@ -207,7 +224,11 @@ def adjust(
     The audit entry records the quantity just before and after *this* change, even when
     others ran concurrently.
     """
-    if delta != delta or delta == 0:  # NaN or no-op
+    try:
+        delta = as_quantity(delta)
+    except (ValueError, ArithmeticError):
+        delta = Decimal(0)
+    if delta == 0:  # NaN, infinite or no-op
         raise InvalidInput("delta must be a non-zero number", field="delta")
     if not reason.strip():
         raise InvalidInput("give a reason for the adjustment", field="reason")

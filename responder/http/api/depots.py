@@ -40,10 +40,6 @@ class DepotArgs(ListArgs):
     material = f.CommaList(metadata={"description": "holds stock of any of these material codes"})
 
 
-def _quantity(**kwargs: Any) -> fields.Float:
-    return fields.Float(validate=validate.Range(min=0, max=1e12), allow_nan=False, **kwargs)
-
-
 class InventoryLineSchema(Schema):
     id = f.Integer(dump_only=True)
     depot_id = f.Integer(dump_only=True)
@@ -56,7 +52,7 @@ class InventoryLineSchema(Schema):
         attribute="material.unit",
         metadata={"description": "the material's catalog unit"},
     )
-    quantity = _quantity(required=True)
+    quantity = f.quantity(required=True)
     expiry_date = fields.Date(allow_none=True, load_default=None)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
@@ -68,15 +64,14 @@ class InventoryLineDump(InventoryLineSchema):
 
 
 class InventoryLinePatch(Schema):
-    quantity = _quantity(metadata={"description": "a stock count; use /adjust for changes"})
+    quantity = f.quantity(metadata={"description": "a stock count; use /adjust for changes"})
     expiry_date = fields.Date(allow_none=True)
 
 
 class AdjustSchema(Schema):
-    delta = fields.Float(
+    delta = f.quantity(
+        signed=True,
         required=True,
-        allow_nan=False,
-        validate=validate.Range(min=-1e12, max=1e12),
         metadata={"description": "signed change in the material's unit"},
     )
     reason = f.Text(required=True, validate=validate.Length(min=1, max=500))

@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask import Response
@@ -32,6 +33,7 @@ from responder.http.api.sheets import SHEETS, Sheet, export_headers, export_rows
 from responder.http.api.teams import BaseArgs, TeamArgs
 from responder.http.auth import current_actor
 from responder.models import db
+from responder.models.quantity import json_number
 from responder.services import registry
 
 blp = Blueprint(
@@ -102,7 +104,12 @@ def _geojson(sheet: Sheet, rows: Iterator[dict[str, Any]]) -> bytes:
         if sheet.name == "depots" and line.get("line_id"):
             feature["properties"]["inventory"].append(line)
     collection = {"type": "FeatureCollection", "features": list(features.values())}
-    return json.dumps(collection, ensure_ascii=False, default=str).encode("utf-8")
+    return json.dumps(collection, ensure_ascii=False, default=_json_value).encode("utf-8")
+
+
+def _json_value(value: Any) -> Any:
+    """Quantities as JSON numbers, dates and times as ISO text."""
+    return json_number(value) if isinstance(value, Decimal) else str(value)
 
 
 def _in_crs(rows: Iterator[dict[str, Any]], crs: str) -> Iterator[dict[str, Any]]:

@@ -12,10 +12,12 @@ for NUL, surrogates and nesting depth.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from responder.models.quantity import SCALE
 from responder.vocabulary import Vocabulary
 
 #: Characters no stored text may hold: NUL and UTF-16 surrogate halves.
@@ -67,6 +69,22 @@ def code_of(vocabulary: Vocabulary, **kwargs: Any) -> fields.String:
 
 def codes_of(vocabulary: Vocabulary, **kwargs: Any) -> fields.List:
     return fields.List(code_of(vocabulary), **kwargs)
+
+
+def _six_places(value: Decimal) -> None:
+    if value != value.quantize(Decimal(1).scaleb(-SCALE)):
+        raise ValidationError(f"at most {SCALE} decimal places")
+
+
+def quantity(*, signed: bool = False, **kwargs: Any) -> fields.Decimal:
+    """A stock quantity: an exact decimal (at most six places) in, a JSON number out."""
+    low = Decimal(-(10**12)) if signed else Decimal(0)
+    return fields.Decimal(
+        as_string=False,
+        allow_nan=False,
+        validate=[validate.Range(min=low, max=Decimal(10**12)), _six_places],
+        **kwargs,
+    )
 
 
 def name(**kwargs: Any) -> Text:

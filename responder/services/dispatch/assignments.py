@@ -17,6 +17,7 @@ from responder.models import (
     utcnow,
 )
 from responder.models.base import begin_write, rows_changed
+from responder.models.quantity import as_quantity
 from responder.services import audit, inventory
 from responder.services.actors import Actor
 from responder.services.dispatch.incidents import require_dispatch
@@ -140,12 +141,12 @@ def close_incident(
     for item in incident.material_dispatches:
         if item.settled_at is not None:
             continue
-        used = consumed.get(item.id, item.quantity)
-        back = round(item.quantity - used, 9)
+        spent = as_quantity(consumed.get(item.id, item.quantity))
+        back = item.quantity - spent
         if back > 0:
             inventory.put_back(session, item.inventory_line_id, back)
-        item.consumed, item.returned, item.settled_at = used, back, now
-        returned.append({"material_dispatch_id": item.id, "consumed": used, "returned": back})
+        item.consumed, item.returned, item.settled_at = spent, back, now
+        returned.append({"material_dispatch_id": item.id, "consumed": spent, "returned": back})
     incident.status, incident.closed_at, incident.closed_by = "closed", now, actor.user_id
     incident.close_reason = reason.strip()[:500]
     session.flush()

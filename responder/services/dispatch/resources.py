@@ -178,4 +178,5 @@ def usable_stock(
     )
     if material_ids is not None:
         stock_query = stock_query.where(InventoryLine.material_id.in_(material_ids))
-    return [StockResource(*row) for row in session.execute(stock_query)]
+    # Proposals rank and fill in floats; the stored stock is an exact Decimal.
+    return [StockResource(*row[:6], float(row[6]), row[7]) for row in session.execute(stock_query)]

@@ -52,7 +52,7 @@ def registry_snapshot(session: Session, ctx: RoutingContext, *, today: date) -> 
             "material": material.code,
             "name": material.name_zh,
             "unit": material.unit,
-            "quantity": line.quantity,
+            "quantity": float(line.quantity),
             "expired": is_expired(line.expiry_date, today),
         }
     return {

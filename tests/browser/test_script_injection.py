@@ -19,7 +19,10 @@ from responder.services.actors import SYSTEM
 from responder.services.resources import ENTERPRISES, HAZARD_SOURCES
 from tests.fixtures.browser import ARTIFACTS, sign_in
 from tests.fixtures.dispatch import central_node
-from tests.security.conftest import HOSTILE
+
+#: A name that breaks out of HTML, attributes, JS strings and template literals if any
+#: context is escaped wrongly; every ``alert`` would open a dialog.
+HOSTILE = "队${alert(1)}`+alert(2)+`<img src=x onerror=alert(3)>\\'\"</script>&amp;"
 
 pytestmark = pytest.mark.browser
 
