@@ -5,14 +5,14 @@ floats (2.3 - 2.0 left 0.2999999999999998 in a depot).  Existing values are roun
 decimals, the scale kept from now on (see responder/models/quantity.py).
 
 Revision ID: 0003_i16a
-Revises: 0002
+Revises: 0003_i11
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_i16a"
-down_revision = "0002"
+down_revision = "0003_i11"
 branch_labels = None
 depends_on = None
 
