@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.pages.conftest import csrf_token
-
 from tests.api.test_experts_on_call import roster  # noqa: F401
+from tests.fixtures.pages import csrf_token
 
 
 def test_pages_show_groups_and_put_an_expert_on_call(
