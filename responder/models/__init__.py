@@ -6,6 +6,7 @@ from responder.models.base import Base, db, utcnow
 from responder.models.dispatch import (
     Assignment,
     Incident,
+    IncidentNote,
     MaterialDispatch,
     MatrixMaterialNeed,
     MatrixTeamNeed,
@@ -51,6 +52,7 @@ __all__ = [
     "FilingSequence",
     "HazardSource",
     "Incident",
+    "IncidentNote",
     "InventoryLine",
     "Jurisdiction",
     "Material",

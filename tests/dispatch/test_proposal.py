@@ -16,7 +16,13 @@ def place_incident(api, world, node, incident_type="fire_explosion", severity="g
     lon, lat = world.node_point(node)
     response = api.post(
         "/api/v1/incidents",
-        json={"type": incident_type, "severity": severity, "lon": lon, "lat": lat},
+        json={
+            "type": incident_type,
+            "severity": severity,
+            "severity_reason": "" if severity == "general" else "早期估计偏高",
+            "lon": lon,
+            "lat": lat,
+        },
     )
     assert response.status_code == 201, response.json
     return response.json

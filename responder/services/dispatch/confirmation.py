@@ -115,7 +115,7 @@ def confirm(
     ]
     session.add_all([*assignments, *dispatches])
     session.flush()
-    audit.record(
+    entry = audit.record(
         session,
         actor,
         "dispatch",
@@ -128,6 +128,7 @@ def confirm(
             "deviation_reason": deviation_reason.strip() if deviates else "",
         },
     )
+    entry.at = now  # the confirmation and its assignments share one moment on the timeline
     return assignments, dispatches
 
 

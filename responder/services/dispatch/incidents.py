@@ -19,9 +19,10 @@ from responder.routing import (
 )
 from responder.services import audit, jurisdictions
 from responder.services.actors import Actor
+from responder.services.dispatch import severity
 from responder.services.dispatch.placing import snap_point
 from responder.services.geodesy import degree_box, haversine_m
-from responder.vocabulary import INCIDENT_TYPES, SEVERITIES
+from responder.vocabulary import INCIDENT_TYPES
 
 
 def create_incident(
@@ -34,11 +35,19 @@ def create_incident(
     drill_id: int | None = None,
 ) -> Incident:
     """Record an incident.  Its jurisdiction is derived from the point; a point that is
-    far from every road is refused (dispatch could not route to it)."""
+    far from every road is refused (dispatch could not route to it).  Its grade is derived
+    from the figures (deaths, serious injuries, direct loss; missing = 0); a ``severity``
+    above that needs a ``severity_reason``, one below it is refused."""
     if data["type"] not in INCIDENT_TYPES:
         raise InvalidInput(f"unknown incident type '{data['type']}'", field="type")
-    if data["severity"] not in SEVERITIES:
-        raise InvalidInput(f"unknown severity '{data['severity']}'", field="severity")
+    figures = severity.Figures(
+        deaths=data.get("deaths", 0),
+        serious_injuries=data.get("serious_injuries", 0),
+        direct_loss_yuan=data.get("direct_loss_yuan", 0.0),
+    )
+    grade, derived, reason = severity.grade_for(
+        figures, data.get("severity"), data.get("severity_reason", "")
+    )
     where = jurisdictions.locate(session, data["lon"], data["lat"])
     permission = "drills.write" if drill_id is not None else "dispatch.write"
     actor.require(permission, path=where.path if where else None, what="the incident location")
@@ -49,7 +58,13 @@ def create_incident(
         raise InvalidInput(f"enterprise {enterprise_id} does not exist", field="enterprise_id")
     incident = Incident(
         type=data["type"],
-        severity=data["severity"],
+        severity=grade,
+        derived_severity=derived,
+        severity_reason=reason,
+        deaths=figures.deaths,
+        serious_injuries=figures.serious_injuries,
+        direct_loss_yuan=float(figures.direct_loss_yuan),
+        figures_estimated=data.get("figures_estimated", True),
         lon=data["lon"],
         lat=data["lat"],
         reported_at=data.get("reported_at") or utcnow(),
