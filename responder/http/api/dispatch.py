@@ -381,3 +381,20 @@ class Board(MethodView):
             return Response(status=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
         body = {"version": version, "items": dispatch.board.board(db.session, actor)}
         return body, 200, {"ETag": etag, "Cache-Control": "no-cache"}
+
+
+class PlaceArgs(Schema):
+    q = fields.String(required=True, validate=validate.Length(max=100))
+    crs = fields.String(load_default="wgs84")
+
+
+@blp.route("/dispatch/places")
+class Places(MethodView):
+    @blp.arguments(PlaceArgs, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any]) -> Any:
+        """One search box for placing an incident: enterprises (name or credit code),
+        hazard sources, jurisdictions, or ``lon, lat`` in ``crs`` (wgs84, gcj02, bd09);
+        every hit is given in WGS-84."""
+        current_actor()
+        return {"items": dispatch.places.search(db.session, args["q"], system=args["crs"])}

@@ -24,7 +24,7 @@ The package is split by concern; this module re-exports the public names so call
 
 from __future__ import annotations
 
-from responder.services.dispatch import board, commitments, severity, timeline
+from responder.services.dispatch import board, commitments, places, severity, timeline
 from responder.services.dispatch.assignments import (
     ACTIVE_STATES,
     NEXT_STATE,
@@ -80,6 +80,7 @@ __all__ = [
     "get_live_incident",
     "hazard_sources_near",
     "live_resources",
+    "places",
     "propose",
     "severity",
     "snap_point",
