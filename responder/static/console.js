@@ -8,8 +8,7 @@
   const errorBox = document.getElementById("console-error");
   const frame = document.querySelector("iframe.map");
   const state = { map: null, L: null, marker: null, routes: [] };
-  const colours = { fire: "#c0392b", hazchem: "#8e44ad", medical: "#16a085", mine: "#7f5f00",
-                    water: "#1f5fa8", construction: "#d35400" };
+  const colours = text.routeColours;  // the map legend's colours, by specialty
 
   function say(message, ok) {
     errorBox.className = "flash " + (ok ? "success" : "error");

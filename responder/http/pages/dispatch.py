@@ -8,16 +8,26 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import login_required
 from sqlalchemy import select
 
 from responder.http.pages import display
 from responder.http.pages.maps import embed, new_map, standalone_html
 from responder.mapping import incident as incident_map
-from responder.models import Incident, Proposal, db
+from responder.mapping import styles
+from responder.mapping.markers import MapPoint
+from responder.models import Depot, Enterprise, HazardSource, Incident, Proposal, RescueTeam, db
 from responder.routing.hulls import reachable_hulls
 from responder.services import dispatch
-from responder.vocabulary import INCIDENT_TYPES, SEVERITIES, SPECIALTIES, TEAM_STATUSES, label
+from responder.vocabulary import (
+    HAZARD_GRADES,
+    INCIDENT_TYPES,
+    SEVERITIES,
+    SPECIALTIES,
+    TEAM_STATUSES,
+    label,
+)
 
 bp = Blueprint("dispatch_pages", __name__)
 
@@ -109,6 +119,7 @@ def page_labels() -> dict[str, Any]:
         "plans": _("相关预案"),
         "planRoles": {"enterprise": _("企业预案"), "government": _("政府专项预案")},
         "timezone": current_app.config["TIMEZONE"],
+        "routeColours": {code: style.hex for code, style in styles.SPECIALTY.items()},
     }
 
 
@@ -144,6 +155,13 @@ def console() -> Any:
     """Map first: place an incident by clicking, see the ranked proposal, confirm, follow."""
     network = current_app.extensions.get("responder.roads")
     fmap = new_map(network.bounds if network is not None else None)
+    incident_map.add_console_layers(
+        fmap,
+        _console_layers(),
+        hidden=[pgettext("nav", "企业")],
+        route_legend=[(display.label(code, SPECIALTIES), code) for code in SPECIALTIES],
+        legend_title=_("路线颜色（按专业）"),
+    )
     open_incidents = db.session.scalars(
         select(Incident)
         .where(Incident.drill_id.is_(None), Incident.status == "open")
@@ -219,6 +237,60 @@ def incident_map_html(incident_id: int) -> Response:
             f'attachment; filename="incident-{incident_id}-map.html"'
         )
     return response
+
+
+def _console_layers() -> list[tuple[str, list[MapPoint]]]:
+    """Teams by status, depots, enterprises and hazard sources by grade, as map layers."""
+    teams: dict[str, list[MapPoint]] = {code: [] for code in TEAM_STATUSES}
+    for team in db.session.scalars(select(RescueTeam).where(RescueTeam.retired_at.is_(None))):
+        teams.setdefault(team.status, []).append(
+            MapPoint(
+                team.lon,
+                team.lat,
+                team.name,
+                styles.for_team(team.specialties),
+                rows=((_("专业"), display.labels(team.specialties, SPECIALTIES)),),
+                muted=team.status != "available",
+            )
+        )
+    depots = [
+        MapPoint(d.lon, d.lat, d.name, styles.KIND["depot"])
+        for d in db.session.scalars(select(Depot).where(Depot.retired_at.is_(None)))
+    ]
+    enterprises = [
+        MapPoint(
+            e.lon, e.lat, e.name, styles.KIND["enterprise"], rows=((_("信用代码"), e.credit_code),)
+        )
+        for e in db.session.scalars(select(Enterprise).where(Enterprise.retired_at.is_(None)))
+    ]
+    grades: dict[int, list[MapPoint]] = {grade: [] for grade in styles.HAZARD_GRADE}
+    for source, owner in db.session.execute(
+        select(HazardSource, Enterprise)
+        .join(Enterprise, Enterprise.id == HazardSource.enterprise_id)
+        .where(HazardSource.retired_at.is_(None))
+    ):
+        substances = "、".join(f"{s['name']} {s['quantity_t']:g} t" for s in source.substances)
+        grades.setdefault(source.grade, []).append(
+            MapPoint(
+                owner.lon,
+                owner.lat,
+                f"{owner.name} · {source.name}",
+                styles.HAZARD_GRADE.get(source.grade, styles.KIND["hazard_source"]),
+                rows=((_("物质"), substances),),
+            )
+        )
+    layers = [
+        (_("队伍") + " · " + display.label(code, TEAM_STATUSES), points)
+        for code, points in teams.items()
+        if points
+    ]
+    layers += [(_("物资库"), depots), (pgettext("nav", "企业"), enterprises)]
+    layers += [
+        (_("危险源") + " · " + display.label(str(grade), HAZARD_GRADES), points)
+        for grade, points in grades.items()
+        if points
+    ]
+    return layers
 
 
 def _latest_proposal(incident_id: int) -> dict[str, Any] | None:
