@@ -111,6 +111,8 @@ def test_a_hazmat_night_with_two_operators(browser, page, world, registry_record
         page.wait_for_selector("body[data-map-ready=yes]", timeout=20000)
         page.fill("#place-q", "滨海化工")
         actions += 1
+        # Not the default type, so the next assertion shows the choice set it.
+        page.evaluate("document.querySelector('select[name=type]').value = 'collapse'")
         page.click(".place-hit[data-kind=enterprise]")
         actions += 1
         assert "滨海化工储运有限公司" in page.inner_text("#place-chosen")
@@ -175,6 +177,8 @@ def test_a_hazmat_night_with_two_operators(browser, page, world, registry_record
         final = page.request.get(f"{page.base}/api/v1/incidents/{incident_id}").json()
         assert final["status"] == "closed" and final["severity"] == "major"
         assert {a["status"] for a in final["assignments"]} == {"released"}
+        on_scene = {a["team_name"] for a in final["assignments"] if a["on_scene_at"]}
+        assert on_scene == {"夜班消防中队"}
         db.session.rollback()
         assert {db.session.get(RescueTeam, t.id).status for t in teams.values()} == {"available"}
         stock = {

@@ -70,6 +70,7 @@ def search(session: Session, query: str, *, system: str = "wgs84", limit: int = 
                 "enterprise_id": e.id,
                 "lon": e.lon,
                 "lat": e.lat,
+                "likely_type": LIKELY_TYPE.get(e.industry),
             }
         )
     for h, e in session.execute(
@@ -88,6 +89,7 @@ def search(session: Session, query: str, *, system: str = "wgs84", limit: int = 
                 "lon": e.lon,
                 "lat": e.lat,
                 "grade": h.grade,
+                "likely_type": LIKELY_TYPE.get(e.industry),
             }
         )
     for j in session.scalars(
