@@ -23,6 +23,19 @@
     const live = fresh.getElementById("live");
     if (live) document.getElementById("live").replaceChildren(
       ...[...live.childNodes].map((n) => document.importNode(n, true)));
+    // New stock lines (a reinforcement) join the close form; figures already typed stay.
+    const ids = (root) => [...root.querySelectorAll("#close-form input[data-dispatch]")]
+      .map((input) => input.dataset.dispatch).join(",");
+    const lines = document.querySelector("#close-form tbody");
+    if (lines && ids(fresh) !== ids(document)) {
+      const typed = Object.fromEntries([...lines.querySelectorAll("input[data-dispatch]")]
+        .map((input) => [input.dataset.dispatch, input.value]));
+      lines.replaceChildren(...[...fresh.querySelector("#close-form tbody").childNodes]
+        .map((n) => document.importNode(n, true)));
+      lines.querySelectorAll("input[data-dispatch]").forEach((input) => {
+        input.value = typed[input.dataset.dispatch] || "";
+      });
+    }
     if (fresh.querySelector(".incident-page").dataset.status !== page.dataset.status) {
       location.reload();  // closed elsewhere: the forms go away
     }

@@ -163,6 +163,9 @@ def test_a_hazmat_night_with_two_operators(browser, page, world, registry_record
         b.wait_for_function(
             "document.querySelector('#assignments').textContent.includes('夜班增援队')"
         )
+        b.wait_for_function(
+            "document.querySelectorAll('#close-form input[data-dispatch]').length > 2"
+        )  # the reinforcement's stock joined the close form without a reload
         b.screenshot(path=str(Path(ARTIFACTS) / "night-incident.png"), full_page=True)
 
         # Operator A closes it, entering what was used of the breathing apparatus only.
