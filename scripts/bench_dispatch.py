@@ -99,6 +99,7 @@ def build(app, args) -> tuple[str, list[int]]:
             {
                 "type": rng.choice(list(INCIDENT_TYPES)),
                 "severity": "larger",
+                "severity_reason": "bench: a larger grade than the figures give",
                 "lon": lon,
                 "lat": lat,
             },

@@ -162,3 +162,27 @@ def add_incident(
 
 
 __all__ = ["HEX", "add_incident", "add_isochrones"]
+
+
+def add_console_layers(
+    fmap: folium.Map,
+    layers: Sequence[tuple[str, Sequence[MapPoint]]],
+    *,
+    hidden: Sequence[str] = (),
+    route_legend: Sequence[tuple[str, str]] = (),
+    legend_title: str = "",
+) -> None:
+    """Our own data as switchable layers (one feature group per name, e.g. teams by status,
+    depots, enterprises, hazard sources by grade) with a layer switch, and a legend of the
+    route colours by specialty (``route_legend``: label, specialty code).  Layers named in
+    ``hidden`` start switched off (the switch turns them on)."""
+    for name, points in layers:
+        group = add_markers(fmap, points, layer=name)
+        group.show = name not in hidden
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    if route_legend:
+        add_legend(
+            fmap,
+            [(text, SPECIALTY.get(code, KIND["team"])) for text, code in route_legend],
+            title=legend_title,
+        )

@@ -6,6 +6,7 @@ from responder.models.base import Base, db, utcnow
 from responder.models.dispatch import (
     Assignment,
     Incident,
+    IncidentNote,
     MaterialDispatch,
     MatrixMaterialNeed,
     MatrixTeamNeed,
@@ -65,6 +66,7 @@ __all__ = [
     "FilingSequence",
     "HazardSource",
     "Incident",
+    "IncidentNote",
     "InventoryLine",
     "Jurisdiction",
     "LoginFailure",

@@ -6,7 +6,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from responder.models.base import Base, Located, utcnow
@@ -37,6 +45,16 @@ class Incident(Located, Base):
     closed_at: Mapped[datetime | None] = mapped_column()
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     close_reason: Mapped[str] = mapped_column(String(500), default="")
+    #: The three criteria of the national rule (国务院令493号 Art 3); early on estimates.
+    deaths: Mapped[int] = mapped_column(default=0, server_default="0")
+    serious_injuries: Mapped[int] = mapped_column(default=0, server_default="0")
+    direct_loss_yuan: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    figures_estimated: Mapped[bool] = mapped_column(default=True, server_default=true())
+    #: The grade the figures give; ``severity`` is this or the operator's higher grade.
+    derived_severity: Mapped[str] = mapped_column(
+        String(20), default="general", server_default="general"
+    )
+    severity_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     jurisdiction: Mapped[Jurisdiction | None] = relationship()
     enterprise: Mapped[Enterprise | None] = relationship()
@@ -46,6 +64,23 @@ class Incident(Located, Base):
     material_dispatches: Mapped[list[MaterialDispatch]] = relationship(
         back_populates="incident", order_by="MaterialDispatch.id"
     )
+    notes: Mapped[list[IncidentNote]] = relationship(
+        back_populates="incident", order_by="IncidentNote.id"
+    )
+
+
+class IncidentNote(Base):
+    """A free-text note an operator adds to an incident's timeline (never edited)."""
+
+    __tablename__ = "incident_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    incident: Mapped[Incident] = relationship(back_populates="notes")
 
 
 class MatrixTeamNeed(Base):

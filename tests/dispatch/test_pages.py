@@ -31,3 +31,29 @@ def test_incident_page_and_standalone_map(world, login_as, times_to, sign_in):
 
     assert client.get("/incidents/99999").status_code == 404
     assert client.get("/console").status_code == 200
+
+
+def test_board_and_incident_page_speak_words_and_local_time(
+    world,
+    login_as,
+    times_to,
+    sign_in,
+):
+    from tests.dispatch.test_confirm import setup_incident
+    from tests.dispatch.test_lifecycle import confirm_proposal
+
+    api = login_as("operator")
+    incident, _fire, _depot = setup_incident(world, api, times_to)
+    confirm_proposal(api, incident["id"], propose(api, incident["id"]))
+    operator = sign_in("operator")
+    board = operator.get("/board")
+    assert board.status_code == 200
+    page = board.get_data(as_text=True)
+    assert f'data-incident="{incident["id"]}"' in page and "途中" in page
+    detail = operator.get(f"/incidents/{incident['id']}").get_data(as_text=True)
+    assert "处置中" in detail and "标记到场" in detail and "close-form" in detail
+    assert "UTC" not in detail, "times are local clock times"
+    english = operator.get(f"/incidents/{incident['id']}?lang=en").get_data(as_text=True)
+    assert "En route" in english and "Mark on scene" in english
+    viewer = sign_in("viewer").get(f"/incidents/{incident['id']}").get_data(as_text=True)
+    assert "close-form" not in viewer and "data-advance" not in viewer

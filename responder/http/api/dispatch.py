@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -50,7 +50,15 @@ class MaterialDispatchSchema(Schema):
 class IncidentSchema(Schema):
     id = fields.Integer(dump_only=True)
     type = f.code_of(INCIDENT_TYPES, required=True)
-    severity = f.code_of(SEVERITIES, required=True)
+    severity = f.code_of(SEVERITIES, load_default=None)
+    severity_reason = f.text(500, load_default="")
+    derived_severity = fields.String(dump_only=True)
+    deaths = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    serious_injuries = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    direct_loss_yuan = fields.Float(
+        load_default=0.0, validate=validate.Range(min=0), allow_nan=False
+    )
+    figures_estimated = fields.Boolean(load_default=True)
     lon = f.lon(required=True)
     lat = f.lat(required=True)
     reported_at = fields.DateTime()
@@ -74,6 +82,7 @@ class IncidentArgs(Schema):
 
 class ProposalArgs(Schema):
     alternatives = fields.Integer(load_default=2, validate=validate.Range(min=0, max=10))
+    reinforce = fields.Boolean(load_default=False)
 
 
 class TeamPickSchema(Schema):
@@ -119,6 +128,23 @@ class StatusSchema(Schema):
 class ConsumedSchema(Schema):
     material_dispatch_id = fields.Integer(required=True)
     consumed = fields.Float(required=True, validate=validate.Range(min=0), allow_nan=False)
+
+
+class RecordSchema(Schema):
+    deaths = fields.Integer(required=True, validate=validate.Range(min=0))
+    serious_injuries = fields.Integer(required=True, validate=validate.Range(min=0))
+    direct_loss_yuan = fields.Float(required=True, validate=validate.Range(min=0), allow_nan=False)
+    figures_estimated = fields.Boolean(load_default=True)
+    severity = f.code_of(SEVERITIES, load_default=None)
+    severity_reason = f.text(500, load_default="")
+
+
+class NoteSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ClosedSchema(IncidentSchema):
+    settlement = fields.Dict(dump_only=True)
 
 
 class CloseSchema(Schema):
@@ -184,6 +210,7 @@ class IncidentProposal(MethodView):
             incident,
             alternatives=args["alternatives"],
             today=today(),
+            reinforce=args["reinforce"],
         )
         answer = {**proposal.body, "proposal_id": proposal.id}  # before commit expires it
         db.session.commit()
@@ -241,16 +268,23 @@ class AssignmentStatus(MethodView):
 @blp.route("/incidents/<int:incident_id>/close")
 class IncidentClose(MethodView):
     @blp.arguments(CloseSchema)
-    @blp.response(200, IncidentSchema)
+    @blp.response(200)
     def post(self, data: dict[str, Any], incident_id: int) -> Any:
-        """Close: release teams, return unused materials, record what was consumed."""
+        """Close: release teams and record what each stock line used.  Nothing is assumed
+        used: a line without a ``consumed`` figure goes back to stock in full, and
+        ``settlement`` says which lines that was."""
         incident = dispatch.get_live_incident(db.session, incident_id)
         consumed = {c["material_dispatch_id"]: c["consumed"] for c in data["consumed"]}
-        incident = dispatch.close_incident(
+        closure = dispatch.close_incident(
             db.session, current_actor(), incident, reason=data["reason"], consumed=consumed
         )
+        settlement = {
+            "materials": closure.materials,
+            "assumed_returned": closure.assumed_returned,
+            "message": closure.message(),
+        }
         db.session.commit()
-        return incident
+        return {**ClosedSchema().dump(closure.incident), "settlement": settlement}
 
 
 @blp.route("/dispatch/availability")
@@ -261,3 +295,88 @@ class Availability(MethodView):
         consoles poll it every few seconds."""
         current_actor()
         return dispatch.availability(db.session)
+
+
+@blp.route("/incidents/<int:incident_id>/record")
+class IncidentRecord(MethodView):
+    @blp.arguments(RecordSchema)
+    @blp.response(200, IncidentSchema)
+    def put(self, data: dict[str, Any], incident_id: int) -> Any:
+        """Update deaths, serious injuries and direct loss (estimates may be revised); the
+        grade follows them.  ``severity`` above the derived grade needs
+        ``severity_reason``; below it is refused (422 on ``severity``)."""
+        incident = dispatch.get_live_incident(db.session, incident_id)
+        dispatch.severity.update_record(
+            db.session,
+            current_actor(),
+            incident,
+            dispatch.severity.Figures(
+                data["deaths"], data["serious_injuries"], data["direct_loss_yuan"]
+            ),
+            severity=data["severity"],
+            reason=data["severity_reason"],
+            estimated=data["figures_estimated"],
+        )
+        db.session.commit()
+        return db.session.get(Incident, incident_id)
+
+
+@blp.route("/incidents/<int:incident_id>/notes")
+class IncidentNotes(MethodView):
+    @blp.arguments(NoteSchema)
+    @blp.response(201)
+    def post(self, data: dict[str, Any], incident_id: int) -> Any:
+        """Add a note to the incident's timeline."""
+        incident = dispatch.get_live_incident(db.session, incident_id)
+        note = dispatch.timeline.add_note(db.session, current_actor(), incident, data["text"])
+        answer = {"id": note.id, "text": note.body, "created_at": note.created_at.isoformat()}
+        db.session.commit()
+        return answer
+
+
+@blp.route("/incidents/<int:incident_id>/timeline")
+class IncidentTimeline(MethodView):
+    @blp.response(200)
+    def get(self, incident_id: int) -> Any:
+        """Every moment of the incident, oldest first (times in UTC, ISO 8601)."""
+        current_actor()
+        incident = dispatch.get_live_incident(db.session, incident_id)
+        return {
+            "items": [
+                {"at": e.at.isoformat(), "kind": e.kind, "who": e.who, "details": e.details}
+                for e in dispatch.timeline.events(db.session, incident)
+            ]
+        }
+
+
+@blp.route("/dispatch/board")
+class Board(MethodView):
+    @blp.response(200)
+    def get(self) -> Any:
+        """Open incidents in the caller's scope, newest first, with an ``ETag`` of the
+        change version: send it back in ``If-None-Match`` and the answer is 304 (no body,
+        one index lookup) until anything changes."""
+        actor = current_actor()
+        version = dispatch.board.change_version(db.session)
+        etag = f'"{version}.{actor.user_id or 0}"'
+        if etag in request.headers.get("If-None-Match", ""):
+            return Response(status=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+        body = {"version": version, "items": dispatch.board.board(db.session, actor)}
+        return body, 200, {"ETag": etag, "Cache-Control": "no-cache"}
+
+
+class PlaceArgs(Schema):
+    q = fields.String(required=True, validate=validate.Length(max=100))
+    crs = fields.String(load_default="wgs84")
+
+
+@blp.route("/dispatch/places")
+class Places(MethodView):
+    @blp.arguments(PlaceArgs, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any]) -> Any:
+        """One search box for placing an incident: enterprises (name or credit code),
+        hazard sources, jurisdictions, or ``lon, lat`` in ``crs`` (wgs84, gcj02, bd09);
+        every hit is given in WGS-84."""
+        current_actor()
+        return {"items": dispatch.places.search(db.session, args["q"], system=args["crs"])}

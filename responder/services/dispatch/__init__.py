@@ -14,15 +14,21 @@ The package is split by concern; this module re-exports the public names so call
 - :mod:`.placing` — snapping points to roads, with one snap cache;
 - :mod:`.context` — the one routing context shared by dispatch, coverage and drills;
 - :mod:`.proposal` — the pure proposal with typed results;
+- :mod:`.severity` — the grade derived from deaths, injuries and loss, and raising it;
+- :mod:`.commitments` — what an incident already has and what is still outstanding;
+- :mod:`.board`, :mod:`.timeline` — the operators' board, its change version, and an
+  incident's timeline and notes;
 - :mod:`.incidents`, :mod:`.proposals`, :mod:`.confirmation`, :mod:`.assignments` — the
   database side: incidents, stored proposals, confirming, and a team's life on a dispatch.
 """
 
 from __future__ import annotations
 
+from responder.services.dispatch import board, commitments, places, severity, timeline
 from responder.services.dispatch.assignments import (
     ACTIVE_STATES,
     NEXT_STATE,
+    Closure,
     advance,
     availability,
     close_incident,
@@ -63,6 +69,7 @@ from responder.services.dispatch.resources import (
 __all__ = [
     "ACTIVE_STATES",
     "NEXT_STATE",
+    "Closure",
     "MaterialFill",
     "MaterialPick",
     "ProposalResult",
@@ -75,8 +82,10 @@ __all__ = [
     "TeamResource",
     "advance",
     "availability",
+    "board",
     "check_incident",
     "close_incident",
+    "commitments",
     "compute_proposal",
     "confirm",
     "count_live_incidents",
@@ -91,9 +100,12 @@ __all__ = [
     "live_resources",
     "move_team",
     "not_expired",
+    "places",
     "propose",
     "reach_rings",
+    "severity",
     "snap_point",
     "team_resources",
+    "timeline",
     "usable_stock",
 ]

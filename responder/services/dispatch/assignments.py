@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -101,12 +102,32 @@ def _move_team(session: Session, assignment: Assignment, status: str) -> None:
     session.expire(assignment.team)
 
 
+@dataclass(frozen=True)
+class Closure:
+    """An incident just closed, with what happened to each dispatched stock line."""
+
+    incident: Incident
+    materials: list[dict[str, Any]]
+    #: Material dispatches for which no consumption was entered: returned in full.
+    assumed_returned: list[int]
+
+    def message(self) -> str:
+        if not self.assumed_returned:
+            return "consumption entered for every dispatched stock line"
+        ids = ", ".join(str(i) for i in self.assumed_returned)
+        return (
+            f"no consumption entered for material dispatch(es) {ids}: "
+            "nothing is assumed used, all of it was returned to stock"
+        )
+
+
 def close_incident(
     session: Session, actor: Actor, incident: Incident, *, reason: str, consumed: dict[int, float]
-) -> Incident:
+) -> Closure:
     """Close an incident: release its teams, return unused stock, record what was used.
 
-    ``consumed`` maps material-dispatch id → quantity used (missing = all used).
+    ``consumed`` maps material-dispatch id → quantity used.  Nothing is assumed used: a
+    line without a figure is returned to stock in full, and the result says which.
     """
     require_dispatch(actor, incident)
     if incident.status != "open":
@@ -123,7 +144,7 @@ def close_incident(
         if not 0 <= used <= item.quantity:
             raise InvalidInput(
                 f"consumed for {dispatch_id} must be between 0 and {item.quantity:g}",
-                field="consumed",
+                field=f"consumed.{dispatch_id}",
             )
     incident_id = incident.id
     begin_write(session)
@@ -138,10 +159,13 @@ def close_incident(
             assignment.status, assignment.released_at = "released", now
             released.append(assignment.team_id)
     returned = []
+    assumed = []
     for item in incident.material_dispatches:
         if item.settled_at is not None:
             continue
-        spent = as_quantity(consumed.get(item.id, item.quantity))
+        if item.id not in consumed:
+            assumed.append(item.id)
+        spent = as_quantity(consumed.get(item.id, 0))
         back = item.quantity - spent
         if back > 0:
             inventory.put_back(session, item.inventory_line_id, back)
@@ -156,9 +180,14 @@ def close_incident(
         "close",
         "incident",
         incident.id,
-        after={"reason": incident.close_reason, "released_teams": released, "materials": returned},
+        after={
+            "reason": incident.close_reason,
+            "released_teams": released,
+            "materials": returned,
+            "assumed_returned": assumed,
+        },
     )
-    return incident
+    return Closure(incident=incident, materials=returned, assumed_returned=assumed)
 
 
 def availability(session: Session) -> dict[str, Any]:

@@ -111,7 +111,7 @@ def confirm(
     ]
     session.add_all([*assignments, *dispatches])
     session.flush()
-    audit.record(
+    entry = audit.record(
         session,
         actor,
         "dispatch",
@@ -124,6 +124,7 @@ def confirm(
             "deviation_reason": deviation_reason.strip() if deviates else "",
         },
     )
+    entry.at = now  # the confirmation and its assignments share one moment on the timeline
     return assignments, dispatches
 
 

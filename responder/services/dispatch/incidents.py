@@ -23,6 +23,7 @@ from responder.routing import (
 from responder.routing.hulls import reachable_hulls
 from responder.services import audit, jurisdictions
 from responder.services.actors import Actor
+from responder.services.dispatch import severity
 from responder.services.dispatch.placing import snap_point
 from responder.services.geodesy import degree_box, haversine_m
 from responder.vocabulary import INCIDENT_TYPES, SEVERITIES
@@ -38,17 +39,33 @@ def create_incident(
     drill_id: int | None = None,
 ) -> Incident:
     """Record an incident.  Its jurisdiction is derived from the point; a point that is
-    far from every road is refused (dispatch could not route to it)."""
+    far from every road is refused (dispatch could not route to it).  Its grade is derived
+    from the figures (deaths, serious injuries, direct loss; missing = 0); a ``severity``
+    above that needs a ``severity_reason``, one below it is refused."""
     permission = "drills.write" if drill_id is not None else "dispatch.write"
     where = check_incident(
         session, actor, network, data, permission=permission, snap_max_m=snap_max_m
+    )
+    figures = severity.Figures(
+        deaths=data.get("deaths", 0),
+        serious_injuries=data.get("serious_injuries", 0),
+        direct_loss_yuan=data.get("direct_loss_yuan", 0.0),
+    )
+    grade, derived, reason = severity.grade_for(
+        figures, data.get("severity"), data.get("severity_reason", "")
     )
     enterprise_id = data.get("enterprise_id")
     if enterprise_id is not None and session.get(Enterprise, enterprise_id) is None:
         raise InvalidInput(f"enterprise {enterprise_id} does not exist", field="enterprise_id")
     incident = Incident(
         type=data["type"],
-        severity=data["severity"],
+        severity=grade,
+        derived_severity=derived,
+        severity_reason=reason,
+        deaths=figures.deaths,
+        serious_injuries=figures.serious_injuries,
+        direct_loss_yuan=float(figures.direct_loss_yuan),
+        figures_estimated=data.get("figures_estimated", True),
         lon=data["lon"],
         lat=data["lat"],
         reported_at=data.get("reported_at") or utcnow(),
@@ -74,7 +91,7 @@ def check_incident(
     snap_max_m: float,
     prefix: str = "",
 ) -> Jurisdiction | None:
-    """Check what live and simulated incidents share: a known type and severity, a
+    """Check what live and simulated incidents share: a known type (and severity, if given), a
     WGS-84 point the actor may act at (``permission`` in the point's jurisdiction) and,
     with a road network, within reach of a road.  Returns the point's jurisdiction.
 
@@ -86,7 +103,7 @@ def check_incident(
 
     if data.get("type") not in INCIDENT_TYPES:
         raise InvalidInput(f"unknown incident type '{data.get('type')}'", field=name("type"))
-    if data.get("severity") not in SEVERITIES:
+    if data.get("severity") is not None and data["severity"] not in SEVERITIES:
         raise InvalidInput(f"unknown severity '{data.get('severity')}'", field=name("severity"))
     lon, lat = data.get("lon"), data.get("lat")
     if not isinstance(lon, int | float) or not -180 <= lon <= 180:

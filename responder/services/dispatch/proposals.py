@@ -18,6 +18,7 @@ from responder.models import (
 from responder.models.base import begin_write
 from responder.services import jurisdictions, matrix
 from responder.services.actors import Actor
+from responder.services.dispatch import commitments
 from responder.services.dispatch.context import RoutingContext
 from responder.services.dispatch.incidents import hazard_sources_near, require_dispatch
 from responder.services.dispatch.placing import snap_point
@@ -33,12 +34,20 @@ def propose(
     *,
     alternatives: int = 2,
     today: date,
+    reinforce: bool = False,
 ) -> Proposal:
-    """Compute a proposal from live availability now, store it and return it."""
+    """Compute a proposal from live availability now, store it and return it.
+
+    ``reinforce`` asks only for what is still outstanding at the incident's current grade
+    (needs minus the teams and stock already committed, see :mod:`.commitments`).
+    """
     require_dispatch(actor, incident)
     if incident.status != "open":
         raise Conflict(f"incident {incident.id} is closed", field="incident")
     team_needs, material_needs = matrix.needs(session, incident.type, incident.severity)
+    open_needs = commitments.outstanding(incident, team_needs, material_needs)
+    if reinforce:
+        team_needs, material_needs = open_needs.teams, open_needs.materials
     resources = live_resources(
         session,
         ctx.rules,
@@ -61,6 +70,13 @@ def propose(
     body = {
         "incident_id": incident.id,
         "computed_at": utcnow().isoformat(),
+        "severity": incident.severity,
+        "reinforcement": reinforce,
+        "committed": {
+            "teams": open_needs.committed_team_ids,
+            "by_specialty": open_needs.committed_teams,
+            "stock": {str(k): v for k, v in open_needs.committed_stock.items()},
+        },
         "teams": {k: [_plain(o) for o in v] for k, v in result.teams.items()},
         "needs": result.needs,
         "materials": [_plain(f) for f in result.materials],
