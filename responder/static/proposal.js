@@ -63,8 +63,13 @@
     ]));
     const plans = (proposal.plans || []).map((p) => el("li", {}, [
       (text.planRoles[p.role] || p.role) + ": ",
-      el("a", { href: "/api/v1/plans/" + p.id, text: p.title }),
+      el("a", { href: "/plans/" + p.id, text: p.title }),
       p.filing_number ? " · " + p.filing_number : "",
+    ]));
+    const experts = (proposal.experts || []).map((x) => el("li", {}, [
+      el("strong", { text: x.name }),
+      " " + [text.specialties[x.specialty] || x.specialty, x.unit, x.phone]
+        .filter(Boolean).join(" · "),
     ]));
     const reason = el("input", { id: "deviation-reason", maxlength: 500,
       placeholder: text.reason, "aria-label": text.reason });
@@ -100,8 +105,8 @@
       el("ul", { class: "hazards" }, hazards.length ? hazards : [el("li", { text: text.none })]),
       el("h3", { text: text.plans }),
       el("ul", { class: "plans" }, plans.length ? plans : [el("li", { text: text.noPlan })]),
-      // Experts on call for the needed specialties: wired by the lead to on_call_experts().
-      el("section", { class: "experts", "data-experts-for": Object.keys(proposal.teams).join(",") }),
+      el("h3", { text: text.experts }),
+      el("ul", { class: "experts" }, experts.length ? experts : [el("li", { text: text.noExperts })]),
       el("div", { class: "confirm-bar" }, [reason, confirm, status]),
     );
     box.hidden = false;

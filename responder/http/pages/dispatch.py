@@ -117,6 +117,8 @@ def page_labels() -> dict[str, Any]:
         "quantity": _("数量"),
         "hazards": _("附近重大危险源"),
         "plans": _("相关预案"),
+        "experts": _("在岗专家"),
+        "noExperts": _("所需专业暂无在岗专家"),
         "planRoles": {"enterprise": _("企业预案"), "government": _("政府专项预案")},
         "timezone": current_app.config["TIMEZONE"],
         "routeColours": {code: style.hex for code, style in styles.SPECIALTY.items()},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import asdict, fields
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,7 @@ from responder.models import (
     utcnow,
 )
 from responder.models.base import begin_write
-from responder.services import jurisdictions, matrix
+from responder.services import experts, jurisdictions, matrix
 from responder.services.actors import Actor
 from responder.services.dispatch import commitments
 from responder.services.dispatch.context import RoutingContext
@@ -86,6 +86,15 @@ def propose(
             session, incident.lon, incident.lat, ctx.hazard_radius_m
         ),
         "plans": ctx.related_plans(session, incident) if ctx.related_plans else [],
+        "experts": [
+            asdict(expert)
+            for expert in experts.on_call_experts(
+                session,
+                specialties=[n.specialty for n in team_needs],
+                on=today,
+                jurisdiction_path=incident.jurisdiction.path if incident.jurisdiction else None,
+            )
+        ],
         "recommended": result.recommended(),
         "basis": {
             "network_version": ctx.network.version,
