@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from flask import Flask
-from tests.browser.conftest import ARTIFACTS, PASSWORD, sign_in
 
 from responder.models import InventoryLine, Plan, RescueTeam, db
 from responder.services import accounts, credit_codes, registry
 from responder.services.actors import SYSTEM
 from responder.services.resources import ENTERPRISES, HAZARD_SOURCES
-from tests.dispatch.conftest import central_node, reference_graph, times_to, world  # noqa: F401
+from tests.fixtures.browser import ARTIFACTS, PASSWORD, sign_in
+from tests.fixtures.dispatch import central_node, reference_graph, times_to, world  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
