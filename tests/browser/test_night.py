@@ -80,7 +80,10 @@ def test_a_hazmat_night_with_two_operators(browser, page, world, registry_record
         "hazchem": world.add_team(int(near[40]), ["hazchem"], name="夜班危化救援队"),
         "fire": world.add_team(int(near[80]), ["fire"], name="夜班消防中队"),
         "medical": world.add_team(int(near[120]), ["medical"], name="夜班急救站"),
-        "reserve": world.add_team(int(near[160]), ["hazchem", "fire"], name="夜班增援队"),
+        # 30 min to get ready: whatever the roads, it ranks behind the others.
+        "reserve": world.add_team(
+            int(near[160]), ["hazchem", "fire"], name="夜班增援队", mobilization_min=30
+        ),
     }
     depot = world.add_depot(int(near[60]), {"breathing_apparatus": 30, "absorbent_felt": 500})
     db.session.add(
@@ -148,7 +151,7 @@ def test_a_hazmat_night_with_two_operators(browser, page, world, registry_record
         row = b.locator("#assignments tr", has_text="夜班消防中队")
         row.locator("button[data-advance]").click()
         b.wait_for_function(
-            "[...document.querySelectorAll('#assignments tr')].some("
+            "() => [...document.querySelectorAll('#assignments tr')].some("
             "r => r.textContent.includes('夜班消防中队') && r.textContent.includes('到场'))"
         )
         b.select_option("#record-form select[name=severity]", "major")
@@ -161,10 +164,10 @@ def test_a_hazmat_night_with_two_operators(browser, page, world, registry_record
         b.click("#confirm-dispatch")
         b.wait_for_selector("#proposal .flash.success", timeout=20000)
         b.wait_for_function(
-            "document.querySelector('#assignments').textContent.includes('夜班增援队')"
+            "() => document.querySelector('#assignments').textContent.includes('夜班增援队')"
         )
         b.wait_for_function(
-            "document.querySelectorAll('#close-form input[data-dispatch]').length > 2"
+            "() => document.querySelectorAll('#close-form input[data-dispatch]').length > 2"
         )  # the reinforcement's stock joined the close form without a reload
         b.screenshot(path=str(Path(ARTIFACTS) / "night-incident.png"), full_page=True)
 

@@ -155,7 +155,7 @@ def _map_frames(page: Any) -> list[Any]:
     frames = []
     for frame in page.frames:
         if frame.evaluate("typeof L !== 'undefined'"):
-            frame.wait_for_function("Object.values(window).some((v) => v instanceof L.Map)")
+            frame.wait_for_function("() => Object.values(window).some((v) => v instanceof L.Map)")
             frames.append(frame)
     return frames
 
@@ -202,11 +202,12 @@ def test_hostile_names_show_as_text_everywhere(page: Any, hostile_world: Any, cs
     page.fill("input[name=lat]", str(lat))
     page.select_option("select[name=type]", "hazchem_leak")
     page.click("#place-incident")
-    page.wait_for_selector("#team-options tbody tr", timeout=20000)
-    assert HOSTILE in page.locator("#team-options").inner_text()
+    page.wait_for_selector("#proposal .team-options tbody tr", timeout=20000)
+    assert HOSTILE in page.locator("#proposal .team-options").inner_text()
     (frame,) = _map_frames(page)
     texts = frame.evaluate(OPEN_EVERYTHING)["texts"]
-    assert any(text.startswith(HOSTILE) and text.endswith(" min") for text in texts), texts
+    # "{team}: {minutes} 分钟" (the page language's unit)
+    assert any(text.startswith(HOSTILE) and text.endswith(" 分钟") for text in texts), texts
     page.wait_for_timeout(200)
     assert dialogs == []
     if csp == "with CSP":
