@@ -45,7 +45,8 @@ def _call(url: str, token: str, body: Any = None) -> tuple[int, Any]:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+        with error:
+            return error.code, json.loads(error.read() or b"null")
     except urllib.error.URLError:
         return 0, None  # not listening yet
 
@@ -104,6 +105,7 @@ def test_two_instances_on_one_postgresql(pg_database: str, tmp_path: Path) -> No
         db.session.commit()
         team_id, incident_id = team.id, incident.id
         assert county.id
+        db.session.remove()
         db.engine.dispose()
 
     env = {
