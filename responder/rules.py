@@ -13,6 +13,40 @@ from typing import Any
 
 DEFAULT_RULES_FILE = Path(__file__).with_name("rules.toml")
 
+#: What an arrival-time standard counts: from the dispatch order with the standard's own
+#: turnout (fire), drive time only (mine), or the team's mobilization + drive (the rest).
+STANDARD_COUNTS = ("from_order", "drive", "mobilization_drive")
+#: The land a standard is judged on.
+STANDARD_LANDS = ("all", "urban")
+
+
+@dataclass(frozen=True)
+class Standard:
+    """One specialty's arrival-time standard: its limit, what it counts, where it applies."""
+
+    specialty: str
+    limit_min: float
+    counts: str = "mobilization_drive"
+    turnout_min: float = 0.0
+    land: str = "all"
+
+    def offset_min(self, mobilization_min: float) -> float:
+        """Minutes counted before the drive starts: the standard's own turnout
+        (``from_order``), nothing (``drive``) or the team's mobilization."""
+        if self.counts == "from_order":
+            return self.turnout_min
+        if self.counts == "drive":
+            return 0.0
+        return mobilization_min
+
+    def counted_min(self, mobilization_min: float, drive_min: float) -> float:
+        """The time the standard compares with its limit."""
+        return self.offset_min(mobilization_min) + drive_min
+
+    def drive_budget_min(self, mobilization_min: float) -> float:
+        """The longest drive that still meets the standard (negative: none does)."""
+        return self.limit_min - self.offset_min(mobilization_min)
+
 
 @dataclass(frozen=True)
 class CalendarYear:
@@ -65,6 +99,16 @@ class Rules:
     expiring_within_days: int = 30
     #: Drills: minutes a team stays on scene by specialty (``default`` for the rest).
     drill_on_scene_min: dict[str, float] = field(default_factory=lambda: {"default": 60.0})
+    #: What each standard counts (``default`` for the rest), see :data:`STANDARD_COUNTS`.
+    arrival_standard_counts: dict[str, str] = field(
+        default_factory=lambda: {"default": "mobilization_drive"}
+    )
+    #: The turnout minutes a ``from_order`` standard includes.
+    arrival_standard_turnout_min: dict[str, float] = field(default_factory=dict)
+    #: The land each standard is judged on (``default`` for the rest).
+    arrival_standard_land: dict[str, str] = field(default_factory=lambda: {"default": "all"})
+    #: Codes of the jurisdictions (with their subtrees) that are urban built-up land.
+    urban_jurisdiction_codes: frozenset[str] = frozenset()
 
     def required_materials(self, owner_kind: str, *, required_unit: bool) -> tuple[str, ...]:
         """The materials a submission by this kind of owner must carry (办法 Art 27);
@@ -86,6 +130,18 @@ class Rules:
         """Arrival-time standard in minutes for a specialty."""
         table = self.arrival_standard_min
         return float(table.get(specialty, table["default"]))
+
+    def standard_for(self, specialty: str) -> Standard:
+        """The arrival-time standard of a specialty, with what it counts and where."""
+        counts = self.arrival_standard_counts
+        land = self.arrival_standard_land
+        return Standard(
+            specialty,
+            self.arrival_standard_for(specialty),
+            counts.get(specialty, counts.get("default", "mobilization_drive")),
+            float(self.arrival_standard_turnout_min.get(specialty, 0.0)),
+            land.get(specialty, land.get("default", "all")),
+        )
 
     def on_scene_for(self, specialty: str) -> float:
         """Drills: minutes a team of this specialty stays on scene before returning."""
@@ -125,6 +181,15 @@ def load_rules(path: str | Path | None = None) -> Rules:
     # Older rules files listed loose days under [filing]; keep honouring them.
     holidays.update(day for item in filing.get("holidays", []) for day in _days(item))
     workdays.update(day for item in filing.get("workdays", []) for day in _days(item))
+    counts = {k: str(v) for k, v in data.get("arrival_standard_counts", {}).items()}
+    lands = {k: str(v) for k, v in data.get("arrival_standard_land", {}).items()}
+    for table, allowed, name in (
+        (counts, STANDARD_COUNTS, "arrival_standard_counts"),
+        (lands, STANDARD_LANDS, "arrival_standard_land"),
+    ):
+        for key, value in table.items():
+            if value not in allowed:
+                raise ValueError(f"{name}.{key} must be one of {', '.join(allowed)}")
     return Rules(
         mobilization_min={k: float(v) for k, v in data["mobilization_min"].items()},
         arrival_standard_min={k: float(v) for k, v in data["arrival_standard_min"].items()},
@@ -165,6 +230,14 @@ def load_rules(path: str | Path | None = None) -> Rules:
         drill_on_scene_min={
             k: float(v) for k, v in data.get("drill_on_scene_min", {"default": 60}).items()
         },
+        arrival_standard_counts={"default": "mobilization_drive", **counts},
+        arrival_standard_turnout_min={
+            k: float(v) for k, v in data.get("arrival_standard_turnout_min", {}).items()
+        },
+        arrival_standard_land={"default": "all", **lands},
+        urban_jurisdiction_codes=frozenset(
+            str(c) for c in data.get("urban", {}).get("jurisdiction_codes", [])
+        ),
     )
 
 

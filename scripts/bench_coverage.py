@@ -166,7 +166,7 @@ def bench_large(path: Path, specialty: str, teams: int, sites: int, repeat: int)
         return coverage.compute(
             network,
             specialty=specialty,
-            standard_min=rules.arrival_standard_for(specialty),
+            standard=rules.standard_for(specialty),
             teams=team_list,
             enterprises=firms,
             hazards=hazards,

@@ -89,7 +89,7 @@ def add_drill_run(fmap: folium.Map, incidents: Sequence[Mapping[str, Any]]) -> N
                     color=colour,
                     weight=4,
                     opacity=0.85,
-                    dash_array=None if team["met"] else "8 6",
+                    dash_array="8 6" if team["met"] is False else None,
                     tooltip=map_text(
                         f"#{entry['index']} {team['name']}: {team['response_s'] / 60:.1f} min"
                     ),
@@ -104,7 +104,10 @@ def add_drill_run(fmap: folium.Map, incidents: Sequence[Mapping[str, Any]]) -> N
                         ("事故 incident", f"#{entry['index']}"),
                         ("到达 response", f"{team['response_s'] / 60:.1f} min"),
                         ("标准 standard", f"{team['standard_min']:g} min"),
-                        ("达标 met", "是 yes" if team["met"] else "否 NO"),
+                        (
+                            "达标 met",
+                            {True: "是 yes", False: "否 NO"}.get(team["met"], "不评定 not judged"),
+                        ),
                     ],
                 )
             )

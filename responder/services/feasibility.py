@@ -2,8 +2,10 @@
 
 For each plan in force that names resources (``team_needs``, ``material_needs``), this
 checks the registry: enough teams of each specialty (not retired, not out of service)
-whose arrival time — mobilization plus road travel to the site — is within the
-arrival-time standard of that specialty (``rules.toml``), and enough non-expired stock of
+whose arrival time, as the specialty's arrival-time standard counts it (``rules.toml``:
+fire from the order with its own turnout, mine the drive only, the rest mobilization +
+drive; ``services.standards``), is within that standard — a standard judged on urban land
+only is not applied to sites outside it — and enough non-expired stock of
 each material in depots that reach the site within the materials standard.  Plans that
 cannot be met are reported with why: ``no_team``, ``too_far`` or ``not_enough_stock``.
 
@@ -44,6 +46,7 @@ from responder.services.dispatch.resources import (
 )
 from responder.services.filing_rates import valid_on
 from responder.services.geodesy import haversine_m
+from responder.services.standards import Land, land_for
 
 Point = tuple[float, float]
 TravelMinutes = Callable[[Sequence[Point], Point], list[float]]
@@ -110,12 +113,13 @@ def check_plans(
         if material_ids
         else {}
     )
+    lands = {s: land_for(session, rules, rules.standard_for(s)) for s in specialties}
     checks = []
     for plan in plans:
         enterprise = plan.enterprise
         assert enterprise is not None  # only enterprise plans are selected
         site = (enterprise.lon, enterprise.lat)
-        shortfalls = _team_shortfalls(plan, site, teams, travel_minutes, rules)
+        shortfalls = _team_shortfalls(plan, site, teams, travel_minutes, rules, lands)
         shortfalls += _material_shortfalls(plan, site, stock, materials, travel_minutes, rules)
         checks.append(
             PlanCheck(plan.id, plan.title, enterprise.id, enterprise.name, site, shortfalls)
@@ -151,18 +155,29 @@ def _plans(
 
 
 def _team_shortfalls(
-    plan: Plan, site: Point, teams: list[TeamResource], travel: TravelMinutes, rules: Rules
+    plan: Plan,
+    site: Point,
+    teams: list[TeamResource],
+    travel: TravelMinutes,
+    rules: Rules,
+    lands: dict[str, Land],
 ) -> list[Shortfall]:
     shortfalls = []
     for need in plan.team_needs:
-        standard = rules.arrival_standard_for(need.specialty)
+        rule = rules.standard_for(need.specialty)
+        if not lands[need.specialty].judges(*site):
+            continue  # e.g. the fire standard outside urban land: not judged
+        standard = rule.limit_min
         candidates = [t for t in teams if need.specialty in t.specialties]
         if not candidates:
             shortfalls.append(Shortfall("team", need.specialty, need.count, 0, "no_team", standard))
             continue
         minutes = travel([(t.lon, t.lat) for t in candidates], site)
-        arrivals = sorted(t.mobilization_min + m for t, m in zip(candidates, minutes, strict=True))
-        in_time = sum(1 for a in arrivals if a <= standard)
+        arrivals = sorted(
+            rule.counted_min(t.mobilization_min, m)
+            for t, m in zip(candidates, minutes, strict=True)
+        )
+        in_time = sum(1 for a in arrivals if a <= standard + 1e-9)
         if in_time < need.count:
             nearest = arrivals[0] if math.isfinite(arrivals[0]) else None
             shortfalls.append(

@@ -33,6 +33,7 @@
       map.on("click", (event) => {
         form.lon.value = event.latlng.lng.toFixed(6);
         form.lat.value = event.latlng.lat.toFixed(6);
+        form.querySelector("#add-incident").disabled = false;  // a point is chosen now
         if (marker) marker.remove();
         marker = win.L.circleMarker([event.latlng.lat, event.latlng.lng],
           { radius: 9, color: "#b00020", fillOpacity: 0.8 }).addTo(map);
@@ -45,6 +46,7 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       showError(null);
+      if (form.lon.value === "" || form.lat.value === "") return;  // no point chosen yet
       try {
         await api("POST", form.dataset.url, {
           type: form.type.value, severity: form.severity.value,

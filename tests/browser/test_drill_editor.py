@@ -43,8 +43,11 @@ def test_click_to_place_run_and_report(page, world, times_to, app):
     page.wait_for_selector("body[data-map-ready=yes]", timeout=20000)
     assert "【演练】" in page.content()
 
+    add = "#drill-incident-form button[type=submit]"
+    assert page.is_disabled(add)  # nothing to add before a point is chosen on the map
     lon, lat = world.node_point(target)
     click_map_at(page, lon, lat)
+    assert page.is_enabled(add)
     assert abs(float(page.input_value("input[name=lon]")) - lon) < 1e-3
     page.select_option("#drill-incident-form select[name=type]", "fire_explosion")
     page.click("#drill-incident-form button[type=submit]")
@@ -57,6 +60,7 @@ def test_click_to_place_run_and_report(page, world, times_to, app):
     assert "危险化学品 需要 1 支，可派 0 支" in report  # unmet needs in the page language
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(Path(ARTIFACTS) / "drill_report.png"), full_page=True)
+    assert "min</td>" in report  # the 准备 and 路程 columns carry their unit
     db.session.rollback()
     assert db.session.get(RescueTeam, team.id).status == "available"
     assert page.log.problems() == []

@@ -4,6 +4,7 @@ fake road network."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -54,7 +55,7 @@ def setting(region, make_enterprise, make_plan):
         return row
 
     team("危化队", "hazchem", 10)  # 5 + 10 = 15 min <= 30
-    team("消防队", "fire", 10)  # 15 min > 5
+    team("消防队", "fire", 10)  # 1 min turnout + 10 = 11 min > 5 (mobilization not counted)
     team("远处危化队", "hazchem", 40)  # 45 min > 30
     team("退役危化队", "hazchem", 1, retired_at=utcnow())
     team("维修危化队", "hazchem", 1, status="unavailable")
@@ -98,8 +99,24 @@ def setting(region, make_enterprise, make_plan):
     return plan, two, fine
 
 
+def test_the_fire_standard_is_not_judged_off_urban_land(setting, rules):
+    plan, _two, _fine = setting
+    rules = replace(rules, urban_jurisdiction_codes=frozenset())  # no urban land known
+    [check] = feasibility.check_plans(
+        db.session,
+        actor("clerk"),
+        travel_minutes=one_km_a_minute,
+        rules=rules,
+        today=TODAY,
+        plan_ids=[plan.id],
+    )
+    needs = {(s.kind, s.need) for s in check.shortfalls}
+    assert ("team", "fire") not in needs and ("team", "mine") in needs
+
+
 def test_shortfalls_say_why(setting, rules):
     plan, two, fine = setting
+    rules = replace(rules, urban_jurisdiction_codes=frozenset({"330102"}))  # the site's county
     checks = feasibility.check_plans(
         db.session, actor("clerk"), travel_minutes=one_km_a_minute, rules=rules, today=TODAY
     )
@@ -115,7 +132,7 @@ def test_shortfalls_say_why(setting, rules):
     }
     fire = found["team", "fire"]
     assert (fire.reason, fire.in_time, fire.standard_min) == ("too_far", 0, 5.0)
-    assert fire.nearest_min == pytest.approx(15.0, abs=0.1)
+    assert fire.nearest_min == pytest.approx(11.0, abs=0.1)
     assert found["team", "mine"].reason == "no_team"
     suit = found["material", "suit"]
     assert (suit.reason, suit.in_time, suit.unit) == ("not_enough_stock", 0, "set")
@@ -129,6 +146,7 @@ def test_shortfalls_say_why(setting, rules):
 def test_faster_roads_make_the_plan_feasible(setting, rules):
     plan, _two, _fine = setting
     fast = feasibility.straight_line(1000.0)
+    rules = replace(rules, urban_jurisdiction_codes=frozenset({"330102"}))
     [check] = feasibility.check_plans(
         db.session,
         actor("clerk"),
@@ -137,10 +155,9 @@ def test_faster_roads_make_the_plan_feasible(setting, rules):
         today=TODAY,
         plan_ids=[plan.id],
     )
-    # The far boom depot is in reach now; the fire team's 5-minute mobilization alone
-    # uses up the 5-minute fire standard; missing teams and stock stay missing.
+    # The far boom depot is in reach now, and the fire team too: the fire standard counts
+    # 1 min turnout + its drive, not its 5 min mobilization; missing teams and stock stay.
     assert {(s.need, s.reason) for s in check.shortfalls} == {
-        ("fire", "too_far"),
         ("mine", "no_team"),
         ("suit", "not_enough_stock"),
     }

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from responder.rules import Standard
 from responder.services import coverage
 from tests.fixtures.tiny_dispatch import (
     BLOCK_S,
@@ -28,7 +29,7 @@ def compute(network, teams, standard_min, hazards=()):
     return coverage.compute(
         network,
         specialty="hazchem",
-        standard_min=standard_min,
+        standard=Standard("hazchem", standard_min),
         teams=teams,
         enterprises=[coverage.Site("enterprise", 1, "works", *W4)],
         hazards=list(hazards),

@@ -40,6 +40,7 @@ def test_a_sent_team_is_busy_until_back_and_stock_is_gone(tiny_ctx):
     back = SW1_TO_SE3  # SE3 -> SW1 by the primary road, the same time both ways
     assert sent["team_id"] == 1
     assert sent["response_s"] == pytest.approx(240 + SW1_TO_SE3, abs=1e-3)
+    assert sent["counted_s"] == pytest.approx(60 + SW1_TO_SE3, abs=1e-3)  # 1 min turnout
     assert sent["met"]  # within the 5 min fire standard
     assert sent["return_s"] == pytest.approx(back, abs=1e-3)
     assert sent["free_at_s"] == pytest.approx(240 + SW1_TO_SE3 + ON_SCENE_S + back, abs=1e-3)
@@ -52,7 +53,10 @@ def test_a_sent_team_is_busy_until_back_and_stock_is_gone(tiny_ctx):
     assert other["dispatched_s"] == 60
     assert other["response_s"] == pytest.approx(600 + E6_TO_W4, abs=1e-3)  # not the one-way
     assert other["arrival_s"] == pytest.approx(60 + 600 + E6_TO_W4, abs=1e-3)
-    assert not other["met"]
+    # The fire standard counts its own 1 min turnout, not the team's 10 min mobilization:
+    # 60 + 41 s <= 5 min.
+    assert other["counted_s"] == pytest.approx(60 + E6_TO_W4, abs=1e-3)
+    assert other["met"]
     [left] = second["materials"]
     assert [s["quantity"] for s in left["sources"]] == [1] and left["shortfall"] == 4
 

@@ -17,8 +17,10 @@ from responder.models import (
 )
 from responder.routing import Closures, RoadNetwork
 from responder.routing import coverage as search
+from responder.rules import Standard
 from responder.services.dispatch.placing import snap_all
 from responder.services.dispatch.resources import TeamResource
+from responder.services.standards import EPSILON_S, EVERYWHERE, Land
 
 #: Arrival times are searched this far past the standard, so uncovered places still show
 #: how late help would be.
@@ -60,7 +62,8 @@ class Area:
 
 @dataclass
 class CoverageResult:
-    """Figures for one specialty, plus the arrays maps are drawn from."""
+    """Figures for one specialty, plus the arrays maps are drawn from.  ``site_times``
+    are the times the standard counts; ``judged`` the sites on the standard's land."""
 
     specialty: str
     standard_min: float
@@ -71,6 +74,7 @@ class CoverageResult:
     site_times: dict[tuple[str, int], float]
     figures: dict[str, Any]
     hazards: list[Site] = field(default_factory=list)
+    judged: frozenset[tuple[str, int]] = frozenset()
 
 
 @lru_cache(maxsize=64)
@@ -87,24 +91,34 @@ def compute(
     network: RoadNetwork,
     *,
     specialty: str,
-    standard_min: float,
+    standard: Standard,
     teams: Sequence[TeamResource],
     enterprises: Sequence[Site],
     hazards: Sequence[Site],
     area: Area,
     closures: Closures | None,
     snap_max_m: float,
+    land: Land = EVERYWHERE,
 ) -> CoverageResult:
-    """Coverage figures of one specialty in one area for the given teams (no database)."""
-    standard_s = standard_min * 60.0
+    """Coverage figures of one specialty in one area for the given teams (no database).
+
+    Times are what ``standard`` counts (each team starts with the standard's offset: its
+    own turnout, nothing, or the team's mobilization); roads and sites are judged only on
+    ``land``; sites elsewhere are counted under ``not_judged``."""
+    standard_s = standard.limit_min * 60.0 + EPSILON_S
     team_snaps, kept, _ = snap_all(network, teams, snap_max_m)
-    offsets = [t.mobilization_min * 60.0 for t in kept]
+    offsets = [standard.offset_min(t.mobilization_min) * 60.0 for t in kept]
     times, _nearest = search.arrival_times(
         network, team_snaps, offsets, cutoff_s=standard_s * REPORT_FACTOR, closures=closures
     )
     share = search.road_shares(network, times, standard_s, closures=closures)
-    mask = road_mask(network, area.geometry)
+    on_land = _land_mask(network, land)
+    mask = road_mask(network, area.geometry) & on_land
     lengths = network.road_length_m
+    every_site = [*enterprises, *hazards]
+    judged = frozenset((s.kind, s.id) for s in every_site if land.judges(s.lon, s.lat))
+    firms = [s for s in enterprises if (s.kind, s.id) in judged]
+    sources = [s for s in hazards if (s.kind, s.id) in judged]
     site_times: dict[tuple[str, int], float] = {}
     for group in (enterprises, hazards):
         snaps, ok, refused = snap_all(network, group, snap_max_m)
@@ -115,24 +129,35 @@ def compute(
             site_times[(site.kind, site.id)] = float("inf")
     figures = {
         "specialty": specialty,
-        "standard_min": standard_min,
+        "standard_min": standard.limit_min,
+        "standard": {
+            "limit_min": standard.limit_min,
+            "counts": standard.counts,
+            "turnout_min": standard.turnout_min,
+            "land": land.kind,
+            "land_known": land.everywhere or land.geometry is not None,
+        },
         "teams": len(kept),
         "roads": _road_figures(share, lengths, mask),
-        "enterprises": _site_figures(enterprises, site_times, standard_s),
-        "hazard_sources": _site_figures(hazards, site_times, standard_s),
-        "uncovered_hazard_sources": _uncovered(hazards, site_times, standard_s, kept),
+        "enterprises": _site_figures(firms, site_times, standard_s),
+        "hazard_sources": _site_figures(sources, site_times, standard_s),
+        "not_judged": {
+            "enterprises": len(enterprises) - len(firms),
+            "hazard_sources": len(hazards) - len(sources),
+        },
+        "uncovered_hazard_sources": _uncovered(sources, site_times, standard_s, kept),
         "by_area": [
             {
                 "jurisdiction_id": child.id,
                 "name": child.name,
-                "roads": _road_figures(share, lengths, road_mask(network, geometry)),
+                "roads": _road_figures(share, lengths, road_mask(network, geometry) & on_land),
             }
             for child, geometry in area.children
         ],
     }
     return CoverageResult(
         specialty,
-        standard_min,
+        standard.limit_min,
         list(kept),
         times,
         share,
@@ -140,7 +165,17 @@ def compute(
         site_times,
         figures,
         list(hazards),
+        judged,
     )
+
+
+def _land_mask(network: RoadNetwork, land: Land) -> NDArray[np.bool_]:
+    """Roads on the standard's land (none when that land is not known)."""
+    if land.everywhere:
+        return np.ones(network.road_count, dtype=bool)
+    if land.geometry is None:
+        return np.zeros(network.road_count, dtype=bool)
+    return road_mask(network, land.geometry)
 
 
 def _road_figures(

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 from responder.routing import RoadNetwork
 from responder.routing import coverage as search
 from responder.services.coverage.figures import CoverageResult
+from responder.services.standards import EPSILON_S
 
 
 @dataclass
@@ -33,14 +34,14 @@ def map_layers(network: RoadNetwork, result: CoverageResult) -> MapLayers:
         "uncovered": roads[share <= 0],
     }
     lines = {key: search.road_lines(network, ids, tolerance_m=12.0) for key, ids in groups.items()}
-    standard_s = result.standard_min * 60
+    standard_s = result.standard_min * 60 + EPSILON_S
     hazards = []
     for site in result.hazards:
         seconds = result.site_times[(site.kind, site.id)]
         hazards.append(
             {
                 **site.as_row(),
-                "covered": seconds <= standard_s,
+                "covered": seconds <= standard_s if (site.kind, site.id) in result.judged else None,
                 "arrival_s": seconds if np.isfinite(seconds) else None,
             }
         )

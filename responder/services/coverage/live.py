@@ -12,6 +12,7 @@ from responder.services.coverage.areas import area_of, check_away, check_special
 from responder.services.coverage.figures import CoverageResult, compute
 from responder.services.dispatch.context import RoutingContext
 from responder.services.dispatch.resources import TeamResource, team_resources
+from responder.services.standards import land_for
 
 
 def coverage(
@@ -34,18 +35,21 @@ def coverage(
     area = area_of(session, jurisdiction_id)
     teams = team_resources(session, ctx.rules, specialties=[specialty])
     enterprises, hazards = sites_in(session, area)
+    standard = ctx.rules.standard_for(specialty)
+    land = land_for(session, ctx.rules, standard)
 
     def figures_for(chosen: Sequence[TeamResource]) -> CoverageResult:
         return compute(
             ctx.network,
             specialty=specialty,
-            standard_min=ctx.rules.arrival_standard_for(specialty),
+            standard=standard,
             teams=chosen,
             enterprises=enterprises,
             hazards=hazards,
             area=area,
             closures=ctx.closures,
             snap_max_m=ctx.snap_max_m,
+            land=land,
         )
 
     result = figures_for([t for t in teams if t.id not in away_ids])
@@ -73,6 +77,9 @@ def _basis(ctx: RoutingContext) -> dict[str, Any]:
     return {
         "network_version": ctx.network.version,
         "closures_in_force": list(ctx.closure_ids),
-        "arrival": "mobilization time + road travel time from the team to the place",
+        "arrival": "what the standard counts (standard.counts): from_order = the standard's"
+        " own turnout + drive; drive = drive only; mobilization_drive = the team's"
+        " mobilization + drive",
+        "land": "a standard with land 'urban' judges only roads and sites on urban land",
         "road_rule": "a road counts by the share of its length reached within the standard",
     }

@@ -122,11 +122,15 @@ def suggest_sites(
         raise InvalidInput("mobilization_min must be >= 0", field="mobilization_min")
     area = area_of(session, jurisdiction_id)
     uncovered = base.figures["uncovered_hazard_sources"]
-    budget = base.standard_min * 60.0 - mobilization * 60.0
+    # The longest drive that still meets the standard, by what the standard counts
+    # (fire: 5 - 1 min turnout; mine: 30; the rest: the limit - the new team's mobilization).
+    drive_budget_min = ctx.rules.standard_for(specialty).drive_budget_min(mobilization)
+    budget = drive_budget_min * 60.0
     answer: dict[str, Any] = {
         "specialty": specialty,
         "standard_min": base.standard_min,
         "mobilization_min": mobilization,
+        "drive_budget_min": drive_budget_min,
         "candidates": candidates,
         "uncovered_before": len(uncovered),
         "picks": [],

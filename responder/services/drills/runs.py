@@ -14,12 +14,14 @@ from responder.models import (
     DrillRun,
     utcnow,
 )
+from responder.rules import Standard
 from responder.services import audit, dispatch, jurisdictions, matrix
 from responder.services.actors import Actor
 from responder.services.dispatch import Resources, RoutingContext
 from responder.services.drills.scenarios import drill_path, incident_dict
 from responder.services.drills.simulation import Planned, simulate
 from responder.services.drills.snapshot import fingerprint, registry_snapshot
+from responder.services.standards import Land, land_for
 from responder.vocabulary import INCIDENT_TYPES, SEVERITIES, SPECIALTIES, label
 
 
@@ -57,7 +59,15 @@ def run(
         minutes = on_scene_min if on_scene_min is not None else ctx.rules.on_scene_for(specialty)
         return minutes * 60.0
 
-    timeline = simulate(ctx, plan, resources, on_scene_s=on_scene_s)
+    lands: dict[str, Land] = {}
+
+    def standards(specialty: str) -> tuple[Standard, Land]:
+        standard = ctx.rules.standard_for(specialty)
+        if specialty not in lands:
+            lands[specialty] = land_for(session, ctx.rules, standard)
+        return standard, lands[specialty]
+
+    timeline = simulate(ctx, plan, resources, on_scene_s=on_scene_s, standards=standards)
     start = drill.start_at
     for entry in timeline:
         _stamp(entry, start)
@@ -129,8 +139,9 @@ def _summary(
     return {
         "incidents": len(timeline),
         "teams_dispatched": len(teams),
-        "arrivals_met": sum(1 for t in teams if t["met"]),
-        "arrivals_missed": sum(1 for t in teams if not t["met"]),
+        "arrivals_met": sum(1 for t in teams if t["met"] is True),
+        "arrivals_missed": sum(1 for t in teams if t["met"] is False),
+        "arrivals_not_judged": sum(1 for t in teams if t["met"] is None),
         "unmet_needs": sum(len(e["unmet"]) for e in timeline),
         "worst_response_s": max((t["response_s"] for t in teams), default=None),
         "teams_available_at_start": len(resources.teams),
@@ -191,7 +202,7 @@ def timeline_rows(drill_run: DrillRun) -> list[dict[str, Any]]:
                     "response_min": round(team["response_s"] / 60, 1),
                     "arrival_at": team["arrival_at"],
                     "standard_min": team["standard_min"],
-                    "met": "met" if team["met"] else "MISSED",
+                    "met": {True: "met", False: "MISSED"}.get(team["met"], "not judged"),
                     "free_again_at": team["free_at"],
                 }
             )

@@ -8,8 +8,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from responder.errors import InvalidInput, Unprocessable
+from responder.rules import Standard
 from responder.services import dispatch, matrix
 from responder.services.dispatch import Resources, RoutingContext, TeamResource
+from responder.services.standards import EVERYWHERE, Land, judge
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,21 @@ def simulate(
     resources: Resources,
     *,
     on_scene_s: Callable[[str], float],
+    standards: Callable[[str], tuple[Standard, Land]] | None = None,
 ) -> list[dict[str, Any]]:
     """Dispatch each planned incident in order against ``resources`` (pure: no database).
 
     Times are seconds after the drill start.  A team is free again at dispatch + arrival +
-    on scene + travel back; stock lines shrink as incidents take from them.
+    on scene + travel back; stock lines shrink as incidents take from them.  Each arrival
+    is judged by its specialty's standard on that standard's land (``standards``; default:
+    the rules' standard, judged everywhere): ``met`` is ``None`` where it is not judged.
     """
+
+    def standard_and_land(specialty: str) -> tuple[Standard, Land]:
+        if standards is not None:
+            return standards(specialty)
+        return ctx.rules.standard_for(specialty), EVERYWHERE
+
     free_at: dict[int, float] = {}
     left = {s.line_id: s.quantity for s in resources.stock}
     by_id = {t.id: t for t in resources.teams}
@@ -92,7 +103,13 @@ def simulate(
                     continue
                 team = by_id[option.team_id]
                 back = _travel_back(ctx, target, team)
-                standard_min = ctx.rules.arrival_standard_for(specialty)
+                standard, land = standard_and_land(specialty)
+                verdict = judge(
+                    standard,
+                    option.mobilization_s,
+                    option.travel_s,
+                    judged=land.judges(incident["lon"], incident["lat"]),
+                )
                 arrival = t0 + option.arrival_s
                 released = arrival + on_scene_s(specialty) + back
                 free_at[team.id] = released
@@ -108,8 +125,9 @@ def simulate(
                         "travel_s": option.travel_s,
                         "response_s": option.arrival_s,
                         "arrival_s": arrival,
-                        "standard_min": standard_min,
-                        "met": option.arrival_s <= standard_min * 60.0 + 1e-9,
+                        "standard_min": standard.limit_min,
+                        "counted_s": verdict.counted_s,
+                        "met": verdict.met,
                         "on_scene_s": on_scene_s(specialty),
                         "return_s": back,
                         "free_at_s": released if math.isfinite(released) else None,
