@@ -192,3 +192,49 @@ def test_drill_records_never_appear_in_live_lists(world, login_as):
     availability = operator.get("/api/v1/dispatch/availability").json
     assert {t["status"] for t in availability["teams"]} == {"available"}
     assert operator.get("/api/v1/incidents", query_string={"status": "open"}).json["total"] == 1
+
+
+def test_the_report_lists_the_experts_on_call_for_the_needed_specialties(
+    app, world, login_as, sign_in
+):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from responder.services import experts, registry
+    from responder.services.actors import SYSTEM
+    from responder.services.resources import EXPERTS
+
+    today = datetime.now(ZoneInfo(app.config["TIMEZONE"])).date()
+    group = experts.create_group(
+        db.session, SYSTEM, name="电力专家组", specialty="power", jurisdiction_id=world.west.id
+    )
+    names = {}
+    for name, days in (("孙电力", (-1, 1)), ("周轮休", (5, 9))):
+        expert = registry.create(
+            db.session,
+            SYSTEM,
+            EXPERTS,
+            {
+                "name": name,
+                "specialties": ["power"],
+                "organization": "市电力公司",
+                "phone": "13900000000",
+                "jurisdiction_id": world.west.id,
+            },
+        )
+        experts.add_member(db.session, SYSTEM, group_id=group.id, expert_id=expert.id)
+        experts.set_on_call(
+            db.session,
+            SYSTEM,
+            expert_id=expert.id,
+            starts_on=today + timedelta(days=days[0]),
+            ends_on=today + timedelta(days=days[1]),
+        )
+        names[name] = expert.id
+    db.session.commit()
+    api = login_as("drill_organizer")
+    drill = new_drill(api, [at(world, central_node(world.network), 0)])  # a power outage
+    result = run(api, drill["id"])
+    assert [e["name"] for e in result["results"]["experts"]] == ["孙电力"]  # 周轮休 is off
+    page = sign_in("viewer").get(f"/drills/runs/{result['id']}").get_data(as_text=True)
+    assert "孙电力" in page and "市电力公司" in page and "周轮休" not in page

@@ -140,6 +140,7 @@ def report(run_id: int) -> Any:
         drill=drill,
         run=drill_run,
         incidents=incidents,
+        experts=drill_run.results.get("experts", []),
         map_html=embed(_run_map(drill_run), height="60vh", title="drill run map"),
         others=[r for r in drill.runs if r.id != drill_run.id],
         incident_types=INCIDENT_TYPES,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from responder.models import (
     utcnow,
 )
 from responder.rules import Standard
-from responder.services import audit, dispatch, jurisdictions, matrix
+from responder.services import audit, dispatch, experts, jurisdictions, matrix
 from responder.services.actors import Actor
 from responder.services.dispatch import Resources, RoutingContext
 from responder.services.drills.scenarios import drill_path, incident_dict
@@ -71,9 +72,15 @@ def run(
     start = drill.start_at
     for entry in timeline:
         _stamp(entry, start)
+    needed = [need.specialty for planned in plan for need in planned.team_needs]
     results = {
         "drill": {"id": drill.id, "name": drill.name, "start_at": start.isoformat()},
         "incidents": timeline,
+        # Who the organizers would phone: experts on call on the run's day (name, unit, phone).
+        "experts": [
+            asdict(expert)
+            for expert in experts.on_call_experts(session, specialties=needed, on=today)
+        ],
     }
     summary = _summary(timeline, resources, ctx, on_scene_min)
     drill_run = DrillRun(
