@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +13,7 @@ from responder.mapping.text import map_text
 
 #: (lower bound of the rate as a share of the target, colour, label), best first.
 BANDS: tuple[tuple[float, str, str], ...] = (
-    (1.0, "#1a7f37", "≥ 目标 target"),
+    (1.0, "#1a7f37", "≥ 目标"),
     (0.9, "#9fc93c", "90–100% 目标"),
     (0.8, "#f2b134", "80–90% 目标"),
     (0.0, "#c62828", "< 80% 目标"),
@@ -74,11 +74,19 @@ def add_rate_choropleth(
 
 
 def add_rate_legend(
-    fmap: folium.Map, *, target: float, title: str = "备案率 Filing rate"
+    fmap: folium.Map,
+    *,
+    target: float,
+    title: str = "备案率",
+    labels: Sequence[str] | None = None,
 ) -> Legend:
-    """The colour bands, relative to ``target``."""
+    """The colour bands, relative to ``target``.  ``labels`` names the bands in the page's
+    language (one per entry of :data:`BANDS`, then the "nothing required" grey)."""
+    names = list(labels) if labels is not None else [b[2] for b in BANDS] + ["无应备案企业"]
+    if len(names) != len(BANDS) + 1:
+        raise ValueError(f"add_rate_legend needs {len(BANDS) + 1} labels, got {len(names)}")
     lines = [f"<strong>{map_text(title)}</strong> ({map_text(f'{target:.0%}')})"]
-    bands = [(colour, text) for _bound, colour, text in BANDS] + [(NO_DATA, "无应备案企业 none")]
+    bands = list(zip([b[1] for b in BANDS] + [NO_DATA], names, strict=True))
     for colour, text in bands:
         lines.append(
             f'<div><span style="display:inline-block;width:1.2em;height:.8em;'

@@ -143,7 +143,18 @@ def _rate_map(table: dict[str, Any], root: Jurisdiction | None, target: float) -
     ]
     fmap = maps.new_map(maps.area_bounds(nodes))
     add_rate_choropleth(fmap, areas, target=target)
-    add_rate_legend(fmap, target=target)
+    add_rate_legend(
+        fmap,
+        target=target,
+        title=_("备案率"),
+        labels=[
+            _("≥ 目标"),
+            _("90–100% 目标"),
+            _("80–90% 目标"),
+            _("< 80% 目标"),
+            _("无应备案企业"),
+        ],
+    )
     return maps.embed(fmap, height="420px", title=_("备案率地图"))
 
 
