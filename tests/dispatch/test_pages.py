@@ -57,3 +57,10 @@ def test_board_and_incident_page_speak_words_and_local_time(
     assert "En route" in english and "Mark on scene" in english
     viewer = sign_in("viewer").get(f"/incidents/{incident['id']}").get_data(as_text=True)
     assert "close-form" not in viewer and "data-advance" not in viewer
+
+
+def test_operators_land_on_the_incident_board(sign_in):
+    operator = sign_in("operator")
+    landing = operator.get("/")
+    assert landing.status_code == 302 and landing.headers["Location"].endswith("/board")
+    assert sign_in("clerk").get("/").status_code == 200  # everyone else: the index page

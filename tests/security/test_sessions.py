@@ -50,7 +50,7 @@ def test_the_session_cookie_is_dead_after_logout(app: Flask, client: FlaskClient
     assert _sign_in(client, "alice").status_code == 302
     stolen = _session_cookie(client)
     assert client.get("/api/v1/me").status_code == 200
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/board")})
     replay = app.test_client()
     replay.set_cookie("session", stolen)
     assert replay.get("/api/v1/me").status_code == 401

@@ -34,6 +34,9 @@ def safe_next(target: str) -> str | None:
 @bp.get("/")
 @login_required
 def index() -> Any:
+    """Operators land on the incident board (their night starts there); others on the index."""
+    if current_user.role == "operator":
+        return redirect(url_for("dispatch_pages.board"))
     return render_template("index.html")
 
 
