@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -24,14 +21,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "scripts"))
+from bench_dispatch import build, gunicorn, percentile
 
-from bench_dispatch import build, percentile  # noqa: E402
-
-from responder import create_app  # noqa: E402
-from responder.models import db  # noqa: E402
+from responder import create_app
+from responder.models import db
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -67,48 +60,9 @@ def main() -> None:
         with app.app_context():
             token, incidents = build(app, build_args)
             db.session.remove()
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        env = {**os.environ, "RESPONDER_DATABASE_URL": database, "RESPONDER_SECRET_KEY": "b"}
-        log = open(f"{tmp}/gunicorn.log", "wb")  # noqa: SIM115
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--preload",
-                "-w",
-                str(args.workers),
-                "--threads",
-                "4",
-                "-b",
-                f"127.0.0.1:{port}",
-                "wsgi:app",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        auth = {"Authorization": f"Bearer {token}"}
-        try:
-            for _ in range(600):
-                try:
-                    urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            run(base, auth, server.pid, incidents, args)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=5)
-            log.close()
+        log = Path(tmp) / "gunicorn.log"
+        with gunicorn(database, workers=args.workers, threads=4, log=log) as (base, server):
+            run(base, {"Authorization": f"Bearer {token}"}, server.pid, incidents, args)
 
 
 def run(base: str, auth: dict, server_pid: int, incidents: list[int], args) -> None:

@@ -27,6 +27,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -135,40 +137,50 @@ def in_process(app, incidents: list[int], rounds: int) -> tuple[list[float], lis
     return proposals, maps
 
 
-def over_http(
-    database: str, token: str, incidents: list[int], rounds: int
-) -> tuple[list[float], list[float], int]:
+@contextmanager
+def gunicorn(
+    database: str, *, workers: int, log: Path, threads: int = 1
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """gunicorn serving ``database`` on a free 127.0.0.1 port; yields its base URL and the
+    process, and always reaps it (terminate, bounded wait, kill).  Benchmarks share this."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "RESPONDER_DATABASE_URL": database, "RESPONDER_SECRET_KEY": "bench"}
-    log = open(database.removeprefix("sqlite:///") + ".gunicorn.log", "wb")  # noqa: SIM115
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--preload",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "wsgi:app",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    command = [sys.executable, "-m", "gunicorn", "--preload", "-w", str(workers)]
+    command += ["--threads", str(threads), "-b", f"127.0.0.1:{port}", "wsgi:app"]
     base = f"http://127.0.0.1:{port}"
-    headers = {"Authorization": f"Bearer {token}"}
-    try:
-        for _ in range(600):
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        try:
+            for _ in range(600):
+                try:
+                    urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=2).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            yield base, server
+        except urllib.error.HTTPError:
+            output.flush()
+            print(log.read_text()[-3000:])
+            raise
+        finally:
+            server.terminate()
             try:
-                urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=5)
+
+
+def over_http(
+    database: str, token: str, incidents: list[int], rounds: int
+) -> tuple[list[float], list[float], int]:
+    log = Path(database.removeprefix("sqlite:///") + ".gunicorn.log")
+    with gunicorn(database, workers=2, log=log) as (base, _server):
+        headers = {"Authorization": f"Bearer {token}"}
         proposals, maps, size = [], [], 0
         # One untimed round warms each worker (snap cache, SQL compilation): the numbers
         # below are the steady state a running command center sees.
@@ -200,14 +212,6 @@ def over_http(
             maps.append((time.perf_counter() - started) * 1000)
             size = max(size, len(body))
         return proposals, maps, size
-    except urllib.error.HTTPError:
-        log.flush()
-        print(Path(log.name).read_text()[-3000:])
-        raise
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 def report(name: str, values: list[float]) -> None:

@@ -241,7 +241,7 @@ def test_every_specialty_has_several_teams_and_some_are_unavailable(
     for specialty in SPECIALTIES:
         assert sum(specialty in t.specialties for t in teams) >= 3, specialty
     unavailable = sum(t.status == "unavailable" for t in teams)
-    assert 1 <= unavailable <= 8, "a few teams are resting, most stand by"
+    assert 0 < unavailable <= 8, "a few teams are resting, most stand by"
     assert sum(t.base_id is not None for t in teams) >= 10
     assert len({t.level for t in teams}) == 5 and len({t.kind for t in teams}) == 5
 
