@@ -20,6 +20,7 @@ from responder import commands, http, localization
 from responder.models import db, quantity
 from responder.models.base import WRITE_TXN, take_write_next
 from responder.routing import CacheError, RoadNetwork
+from responder.routing.names import RoadNames, ensure_road_names
 from responder.rules import load_rules
 from responder.services import plan_coverage
 from responder.services.workdays import log_calendar_warnings, today_in
@@ -46,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _ensure_sqlite_folder(app.config["DATABASE_URL"])
 
     app.extensions["responder.roads"] = _load_roads(app) if app.config["LOAD_ROADS"] else None
+    app.extensions["responder.road_names"] = _load_road_names(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -98,6 +100,20 @@ def _load_roads(app: Flask) -> RoadNetwork | None:
         network.edge_count,
     )
     return network
+
+
+def _load_road_names(app: Flask) -> RoadNames | None:
+    """The street names of the loaded road network (None without one).  A cache compiled
+    before names were kept gets its ``road_names.json`` from the source file under
+    MAPS_DIR once, here at start-up, never during a request."""
+    if app.extensions["responder.roads"] is None:
+        return None
+    maps_dir = Path(app.config["MAPS_DIR"])
+    try:
+        return ensure_road_names(maps_dir / "cache" / app.config["REGION"], search_dirs=[maps_dir])
+    except (CacheError, OSError, ValueError) as error:
+        app.logger.warning("street names are not loaded (%s); the place search skips them", error)
+        return None
 
 
 def _ensure_sqlite_folder(url: str) -> None:

@@ -19,6 +19,7 @@ from responder.routing import (
     ensure_compiled,
     read_meta,
 )
+from responder.routing.names import ensure_road_names
 from responder.services import road_overlap
 
 roads_cli = AppGroup("roads", help="Import and inspect road networks.")
@@ -66,12 +67,14 @@ def compile_region(path: Path, name: str) -> Path:
             bar.label = f"importing {path.name}: {stage}"
             bar.update(int(done * 100) - bar.pos)
 
-        return ensure_compiled(
+        cache = ensure_compiled(
             path,
             _maps_dir() / "cache" / name,
             current_app.config.get("SPEED_TABLE"),
             progress=progress,
         )
+        ensure_road_names(cache, source=path)  # street names, beside the compiled arrays
+        return cache
 
 
 @roads_cli.command("import")

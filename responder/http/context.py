@@ -21,10 +21,12 @@ from responder.services.workdays import today_in
 
 if TYPE_CHECKING:  # the type only: http/ reaches the road engine through services
     from responder.routing import RoadNetwork
+    from responder.routing.names import RoadNames
 
 #: Where :func:`responder.create_app` keeps the loaded road network and the rules.
 ROADS_KEY = "responder.roads"
 RULES_KEY = "responder.rules"
+NAMES_KEY = "responder.road_names"
 
 
 def loaded_road_network() -> RoadNetwork | None:
@@ -75,3 +77,10 @@ def routing_context() -> RoutingContext:
         related_plans=plans.for_incident,
         stale_closures=stale,
     )
+
+
+def road_names() -> RoadNames | None:
+    """The street names of the process's road network (None when not loaded), read once at
+    start-up beside the compiled cache (see :func:`responder.routing.names.ensure_road_names`)."""
+    names: RoadNames | None = current_app.extensions.get(NAMES_KEY)
+    return names

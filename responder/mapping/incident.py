@@ -7,10 +7,13 @@ stays a leaf that knows nothing of the database.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
 from shapely.geometry import mapping as geojson
 
 from responder.mapping.legend import add_legend
@@ -161,7 +164,103 @@ def add_incident(
     add_legend(fmap, legend, title="图例 Legend")
 
 
-__all__ = ["HEX", "add_incident", "add_isochrones"]
+__all__ = ["HEX", "add_incident", "add_isochrones", "add_road_labels"]
+
+#: The zoom from which a road class's names are written (major roads first).
+LABEL_MIN_ZOOM: dict[str, int] = {"motorway": 13, "trunk": 13, "primary": 13, "secondary": 15}
+_LABEL_ORDER = ("motorway", "trunk", "primary", "secondary")
+_LABEL_STYLE = """<style>
+.leaflet-tooltip.road-label { background: rgba(255,255,255,.78); border: 0; box-shadow: none;
+  padding: 0 3px; border-radius: 2px; color: #5b4a26; font: 11px/1.35 sans-serif;
+  white-space: nowrap; pointer-events: none; }
+.leaflet-tooltip.road-label.road-label-motorway, .leaflet-tooltip.road-label.road-label-trunk,
+.leaflet-tooltip.road-label.road-label-primary { font-weight: 600; color: #4a3a12; }
+</style>"""
+#: JSON placed in a script: "<", ">" and "&" as escapes, so no name can end the script.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+class _RoadLabels(MacroElement):
+    """Names written on the map as permanent tooltips of one switchable layer.  Each name
+    is set as text (``textContent``), never parsed as HTML.  On every zoom, names of a
+    class below its zoom threshold, and names that would overlap an earlier (more
+    important) one, are hidden, so the map stays readable."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var group = {{ this._parent.get_name() }}, map = {{ this.map_name }};
+  var minZoom = {{ this.min_zoom }}, labels = [];
+  {{ this.rows }}.forEach(function (row) {
+    var span = document.createElement("span");
+    span.textContent = row[0];
+    var tip = L.tooltip({permanent: true, direction: "center", interactive: false,
+                         className: "road-label road-label-" + row[3]})
+      .setLatLng([row[2], row[1]]).setContent(span);
+    labels.push({tip: tip, min: minZoom[row[3]] || 99});
+    group.addLayer(tip);
+  });
+  function declutter() {
+    if (!map.hasLayer(group)) return;
+    var zoom = map.getZoom(), kept = [];
+    var shown = labels.filter(function (l) { return l.tip.getElement() && zoom >= l.min; });
+    labels.forEach(function (l) {
+      var element = l.tip.getElement();
+      if (element) element.style.display = zoom >= l.min ? "" : "none";
+    });
+    var boxes = shown.map(function (l) { return l.tip.getElement().getBoundingClientRect(); });
+    shown.forEach(function (l, i) {
+      var b = boxes[i], free = kept.every(function (k) {
+        return b.right + 4 < k.left || b.left > k.right + 4 ||
+               b.bottom + 2 < k.top || b.top > k.bottom + 2;
+      });
+      if (free) kept.push(b); else l.tip.getElement().style.display = "none";
+    });
+  }
+  map.on("zoomend overlayadd", declutter);
+  map.whenReady(function () { setTimeout(declutter, 0); });
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, rows: str, min_zoom: str, map_name: str) -> None:
+        super().__init__()
+        self._name = "RoadLabels"
+        self.rows, self.min_zoom, self.map_name = rows, min_zoom, map_name
+
+
+def add_road_labels(
+    fmap: folium.Map,
+    labels: Sequence[tuple[str, float, float, str]],
+    *,
+    name: str,
+    min_zoom: Mapping[str, int] = LABEL_MIN_ZOOM,
+) -> folium.FeatureGroup:
+    """Write road names on the map: ``labels`` are (name, lon, lat, highway class), one
+    switchable layer called ``name``; a class's names show from ``min_zoom[class]`` on
+    (classes not in ``min_zoom`` are left out), more important classes win overlaps."""
+    rank = {code: i for i, code in enumerate(_LABEL_ORDER)}
+    rows = sorted(
+        (
+            (text, round(lon, 5), round(lat, 5), cls)
+            for text, lon, lat, cls in labels
+            if cls in min_zoom
+        ),
+        key=lambda row: (rank.get(row[3], len(rank)), row[0]),
+    )
+    group = folium.FeatureGroup(name=name, show=True)
+    group.add_child(
+        _RoadLabels(
+            json.dumps(rows, ensure_ascii=False).translate(_SCRIPT_SAFE),
+            json.dumps(dict(min_zoom)),
+            fmap.get_name(),
+        )
+    )
+    fmap.get_root().header.add_child(Element(_LABEL_STYLE), name="responder_road_labels")
+    group.add_to(fmap)
+    return group
 
 
 def add_console_layers(

@@ -13,7 +13,13 @@ from responder.errors import NotFound
 from responder.http.api import fields as f
 from responder.http.api.common import page_schema
 from responder.http.auth import current_actor
-from responder.http.context import loaded_road_network, routing_context, snap_max_m, today
+from responder.http.context import (
+    loaded_road_network,
+    road_names,
+    routing_context,
+    snap_max_m,
+    today,
+)
 from responder.models import Incident, db
 from responder.models.base import begin_read
 from responder.services import dispatch, mutual_aid
@@ -376,7 +382,10 @@ class Places(MethodView):
     @blp.response(200)
     def get(self, args: dict[str, Any]) -> Any:
         """One search box for placing an incident: enterprises (name or credit code),
-        hazard sources, jurisdictions, or ``lon, lat`` in ``crs`` (wgs84, gcj02, bd09);
-        every hit is given in WGS-84."""
+        hazard sources, jurisdictions, street names, or ``lon, lat`` in ``crs`` (wgs84,
+        gcj02, bd09); every hit is given in WGS-84."""
         current_actor()
-        return {"items": dispatch.places.search(db.session, args["q"], system=args["crs"])}
+        found = dispatch.places.search(
+            db.session, args["q"], system=args["crs"], streets=road_names()
+        )
+        return {"items": found}

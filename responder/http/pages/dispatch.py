@@ -10,15 +10,14 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import login_required
-from sqlalchemy import select
 
-from responder.http.context import loaded_road_network, snap_max_m
+from responder.http.context import loaded_road_network, road_names, snap_max_m
 from responder.http.pages import display
 from responder.http.pages.maps import embed, new_map, standalone_html
 from responder.mapping import incident as incident_map
 from responder.mapping import styles
 from responder.mapping.markers import MapPoint
-from responder.models import Depot, Enterprise, HazardSource, Incident, RescueTeam, db
+from responder.models import Incident, db
 from responder.services import dispatch
 from responder.vocabulary import (
     HAZARD_GRADES,
@@ -88,6 +87,7 @@ def page_labels() -> dict[str, Any]:
             "hazard_source": _("危险源"),
             "jurisdiction": _("行政区划"),
             "coordinates": _("坐标"),
+            "street": _("道路"),
         },
         "cross": _("跨区增援"),
         "none": _("无"),
@@ -156,10 +156,18 @@ ISOCHRONE_MINUTES = (5.0, 15.0, 30.0)
 def console() -> Any:
     """Map first: place an incident by clicking, see the ranked proposal, confirm, follow."""
     network = loaded_road_network()
-    fmap = new_map(network.bounds if network is not None else None)
+    bounds = network.bounds if network is not None else None
+    fmap = new_map(bounds)
+    layers = dispatch.layers.console_layers(db.session, streets=road_names(), bbox=bounds)
+    if layers.road_labels:
+        incident_map.add_road_labels(
+            fmap,
+            [(r.name, r.lon, r.lat, r.road_class) for r in layers.road_labels],
+            name=_("道路名称"),
+        )
     incident_map.add_console_layers(
         fmap,
-        _console_layers(),
+        _console_points(layers),
         hidden=[pgettext("nav", "企业")],
         route_legend=[(display.label(code, SPECIALTIES), code) for code in SPECIALTIES],
         legend_title=_("路线颜色（按专业）"),
@@ -234,58 +242,52 @@ def incident_map_html(incident_id: int) -> Response:
     return response
 
 
-def _console_layers() -> list[tuple[str, list[MapPoint]]]:
-    """Teams by status, depots, enterprises and hazard sources by grade, as map layers."""
+def _console_points(
+    layers: dispatch.layers.ConsoleLayers,
+) -> list[tuple[str, list[MapPoint]]]:
+    """Teams by status, depots, enterprises and hazard sources by grade, as named map
+    layers in the page's language."""
     teams: dict[str, list[MapPoint]] = {code: [] for code in TEAM_STATUSES}
-    for team in db.session.scalars(select(RescueTeam).where(RescueTeam.retired_at.is_(None))):
+    for team in layers.teams:
         teams.setdefault(team.status, []).append(
             MapPoint(
                 team.lon,
                 team.lat,
                 team.name,
-                styles.for_team(team.specialties),
-                rows=((_("专业"), display.labels(team.specialties, SPECIALTIES)),),
+                styles.for_team(list(team.specialties)),
+                rows=((_("专业"), display.labels(list(team.specialties), SPECIALTIES)),),
                 muted=team.status != "available",
             )
         )
-    depots = [
-        MapPoint(d.lon, d.lat, d.name, styles.KIND["depot"])
-        for d in db.session.scalars(select(Depot).where(Depot.retired_at.is_(None)))
-    ]
+    depots = [MapPoint(d.lon, d.lat, d.name, styles.KIND["depot"]) for d in layers.depots]
     enterprises = [
-        MapPoint(
-            e.lon, e.lat, e.name, styles.KIND["enterprise"], rows=((_("信用代码"), e.credit_code),)
-        )
-        for e in db.session.scalars(select(Enterprise).where(Enterprise.retired_at.is_(None)))
+        MapPoint(e.lon, e.lat, e.name, styles.KIND["enterprise"], rows=((_("信用代码"), e.detail),))
+        for e in layers.enterprises
     ]
     grades: dict[int, list[MapPoint]] = {grade: [] for grade in styles.HAZARD_GRADE}
-    for source, owner in db.session.execute(
-        select(HazardSource, Enterprise)
-        .join(Enterprise, Enterprise.id == HazardSource.enterprise_id)
-        .where(HazardSource.retired_at.is_(None))
-    ):
-        substances = "、".join(f"{s['name']} {s['quantity_t']:g} t" for s in source.substances)
+    for source in layers.hazard_sources:
+        substances = "、".join(f"{name} {tonnes:g} t" for name, tonnes in source.substances)
         grades.setdefault(source.grade, []).append(
             MapPoint(
-                owner.lon,
-                owner.lat,
-                f"{owner.name} · {source.name}",
+                source.lon,
+                source.lat,
+                f"{source.enterprise} · {source.name}",
                 styles.HAZARD_GRADE.get(source.grade, styles.KIND["hazard_source"]),
                 rows=((_("物质"), substances),),
             )
         )
-    layers = [
+    named = [
         (_("队伍") + " · " + display.label(code, TEAM_STATUSES), points)
         for code, points in teams.items()
         if points
     ]
-    layers += [(_("物资库"), depots), (pgettext("nav", "企业"), enterprises)]
-    layers += [
+    named += [(_("物资库"), depots), (pgettext("nav", "企业"), enterprises)]
+    named += [
         (_("危险源") + " · " + display.label(str(grade), HAZARD_GRADES), points)
         for grade, points in grades.items()
         if points
     ]
-    return layers
+    return named
 
 
 def _latest_proposal(incident_id: int) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ The package is split by concern; this module re-exports the public names so call
 - :mod:`.proposal` — the pure proposal with typed results;
 - :mod:`.severity` — the grade derived from deaths, injuries and loss, and raising it;
 - :mod:`.commitments` — what an incident already has and what is still outstanding;
+- :mod:`.places`, :mod:`.layers` — the console's place search and its map layers;
 - :mod:`.board`, :mod:`.timeline` — the operators' board, its change version, and an
   incident's timeline and notes;
 - :mod:`.incidents`, :mod:`.proposals`, :mod:`.confirmation`, :mod:`.assignments` — the
@@ -24,7 +25,14 @@ The package is split by concern; this module re-exports the public names so call
 
 from __future__ import annotations
 
-from responder.services.dispatch import board, commitments, places, severity, timeline
+from responder.services.dispatch import (
+    board,
+    commitments,
+    layers,
+    places,
+    severity,
+    timeline,
+)
 from responder.services.dispatch.assignments import (
     ACTIVE_STATES,
     NEXT_STATE,
@@ -96,6 +104,7 @@ __all__ = [
     "hazard_sources_near",
     "is_expired",
     "latest_proposal",
+    "layers",
     "live_incidents",
     "live_resources",
     "move_team",

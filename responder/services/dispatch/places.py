@@ -1,11 +1,12 @@
 """Placing an incident from one search box: enterprises (name, credit code), hazard
-sources, jurisdictions, or typed coordinates in WGS-84, GCJ-02 or BD-09 (converted here)."""
+sources, jurisdictions, street names of the road network, or typed coordinates in WGS-84,
+GCJ-02 or BD-09 (converted here)."""
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -13,6 +14,9 @@ from sqlalchemy.orm import Session
 from responder import crs
 from responder.errors import InvalidInput
 from responder.models import Enterprise, HazardSource, Jurisdiction
+
+if TYPE_CHECKING:
+    from responder.routing.names import RoadNames
 
 _COORDS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$")
 MAX_QUERY = 100
@@ -35,10 +39,18 @@ LIKELY_TYPE = {
 
 
 def search(
-    session: Session, query: str, *, system: str = "wgs84", limit: int = 8
+    session: Session,
+    query: str,
+    *,
+    system: str = "wgs84",
+    limit: int = 8,
+    streets: RoadNames | None = None,
 ) -> list[dict[str, Any]]:
-    """Places matching ``query``, best kinds first; every hit carries WGS-84 lon/lat.
+    """Places matching ``query``; every hit carries WGS-84 lon/lat.
 
+    Names equal to the query come first, then names starting with it, then the rest;
+    within each, enterprises, hazard sources, jurisdictions, then streets (from
+    ``streets``, the road network's names: the hit is a point on the street's roads).
     ``"120.15, 30.28"`` is read as lon, lat in ``system`` (a swapped pair whose first
     number is a plausible latitude and second a longitude is read the other way round).
     """
@@ -110,7 +122,28 @@ def search(
                     "lat": point[1],
                 }
             )
+    for street in streets.search(text, limit=limit) if streets is not None else ():
+        hits.append(
+            {
+                "kind": "street",
+                "id": None,
+                "name": street.name,
+                "detail": f"{street.length_m / 1000:.1f} km",
+                "enterprise_id": None,
+                "lon": round(street.lon, 7),
+                "lat": round(street.lat, 7),
+            }
+        )
+    hits.sort(key=lambda hit: _match_rank(hit, text))  # stable: kinds keep their order
     return hits[: limit * 2]
+
+
+def _match_rank(hit: dict[str, Any], text: str) -> int:
+    """0 when the name (or a credit code) equals the query, 1 when it starts with it."""
+    name, needle = str(hit["name"]).casefold(), text.casefold()
+    if name == needle or (hit["kind"] == "enterprise" and hit["detail"] == text.upper()):
+        return 0
+    return 1 if name.startswith(needle) else 2
 
 
 def _coordinates(first: float, second: float, system: str) -> dict[str, Any]:
