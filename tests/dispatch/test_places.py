@@ -84,3 +84,33 @@ def test_swapped_pair_and_bad_system(login_as, world):
     assert (swapped["items"][0]["lon"], swapped["items"][0]["lat"]) == (120.15, 30.28)
     bad = api.get("/api/v1/dispatch/places", query_string={"q": "1,2", "crs": "utm"})
     assert bad.status_code == 422 and bad.json["error"]["field"] == "crs"
+
+
+def test_a_street_name_finds_a_point_on_that_street(login_as, world):
+    api = login_as("operator")
+    registry.create(
+        db.session,
+        SYSTEM,
+        ENTERPRISES,
+        {
+            "name": "莫干山路仓储有限公司",
+            "credit_code": credit_codes.make("91330105MA2B3C7Y6"),
+            "industry": "hazchem_storage",
+            "scale": "above",
+            "lon": 120.12,
+            "lat": 30.30,
+        },
+    )
+    db.session.commit()
+    items = api.get("/api/v1/dispatch/places", query_string={"q": "莫干山路"}).json["items"]
+    # The exact name first, then the enterprise whose name only starts with it.
+    assert [(h["kind"], h["name"]) for h in items[:2]] == [
+        ("street", "莫干山路"),
+        ("enterprise", "莫干山路仓储有限公司"),
+    ]
+    street = items[0]
+    snap = world.network.snap(street["lon"], street["lat"])
+    assert snap.distance_m < 0.5
+    assert street["enterprise_id"] is None and street["detail"].endswith(" km")
+    partial = api.get("/api/v1/dispatch/places", query_string={"q": "莫干"}).json["items"]
+    assert "莫干山路" in [h["name"] for h in partial if h["kind"] == "street"]
