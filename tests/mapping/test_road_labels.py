@@ -44,4 +44,4 @@ def test_the_labels_layer_joins_the_layer_switch() -> None:
     group = add_road_labels(fmap, [("莫干山路", 120.1, 30.06, "trunk")], name="道路名称")
     folium.LayerControl().add_to(fmap)
     html = mapping.render_html(fmap, assets_url="/static/vendor/")
-    assert f'"道路名称" : {group.get_name()}' in html
+    assert f"{json.dumps('道路名称')} : {group.get_name()}" in html
