@@ -111,7 +111,8 @@ class RoadNames:
         self.road_name = road_name
         self._arrays = arrays
         self._class_names = list(class_names)
-        self.streets: list[Street] = self._streets()
+        self._by_name = self._streets()
+        self.streets: list[Street] = list(self._by_name.values())
 
     def __len__(self) -> int:
         return len(self.streets)
@@ -142,14 +143,17 @@ class RoadNames:
         spacing_m: float = 1500.0,
         per_street: int = 8,
     ) -> list[RoadLabel]:
-        """Points to write the names of roads of ``classes`` at: the middle of a street's
-        longest pieces, at least ``spacing_m`` apart along the same street (at most
-        ``per_street`` per name), inside ``bbox`` when given."""
+        """Points to write the names of major streets at: a street is major when one of
+        its pieces is of ``classes`` (the mapped class of a street varies along it), and its
+        name is written at the middle of its longest pieces, at least ``spacing_m`` apart
+        (at most ``per_street`` times), inside ``bbox`` when given.  Each label carries the
+        street's most important class."""
         if spacing_m <= 0:
             raise ValueError(f"spacing_m must be > 0, got {spacing_m}")
-        wanted = {i for i, c in enumerate(self._class_names) if c in set(classes)}
+        wanted = set(classes)
+        major = {i: s.road_class for i, s in self._by_name.items() if s.road_class in wanted}
         a = self._arrays
-        roads = np.flatnonzero((self.road_name >= 0) & np.isin(a["road_class"], list(wanted)))
+        roads = np.flatnonzero(np.isin(self.road_name, list(major)))
         mids = np.array([self._middle(int(r)) for r in roads]).reshape(-1, 2)
         if bbox is not None and roads.size:
             x0, y0, x1, y1 = bbox
@@ -168,8 +172,7 @@ class RoadNames:
             if any(_distance_m(lon, lat, x, y) < spacing_m for x, y in placed):
                 continue
             placed.append((lon, lat))
-            road_class = self._class_names[int(a["road_class"][roads[i]])]
-            out.append(RoadLabel(self.names[name_id], lon, lat, road_class))
+            out.append(RoadLabel(self.names[name_id], lon, lat, major[name_id]))
         return out
 
     # ---------------------------------------------------------------- internals
@@ -182,11 +185,12 @@ class RoadNames:
         x, y = a["road_coords"][start + min(offset, end - start - 1)]
         return float(x), float(y)
 
-    def _streets(self) -> list[Street]:
+    def _streets(self) -> dict[int, Street]:
+        """Each name's street, by name index."""
         a = self._arrays
         named = np.flatnonzero(self.road_name >= 0)
         if not named.size:
-            return []
+            return {}
         ptr, coords = a["road_ptr"], a["road_coords"]
         rank = {name: i for i, name in enumerate(CLASS_RANK)}
         class_rank = np.array(
@@ -194,7 +198,7 @@ class RoadNames:
         )
         order = np.argsort(self.road_name[named], kind="stable")
         groups = np.split(named[order], np.flatnonzero(np.diff(self.road_name[named][order])) + 1)
-        streets = []
+        streets = {}
         for roads in groups:
             vertices = np.concatenate([np.arange(ptr[r], ptr[r + 1]) for r in roads])
             lengths = a["road_length"][roads]
@@ -203,14 +207,13 @@ class RoadNames:
             centre = (middles * weights[:, None]).sum(axis=0) / weights.sum()
             nearest = vertices[np.argmin(_squared_offsets(coords[vertices], centre))]
             best = int(np.argmin(class_rank[a["road_class"][roads]]))
-            streets.append(
-                Street(
-                    name=self.names[int(self.road_name[roads[0]])],
-                    lon=float(coords[nearest][0]),
-                    lat=float(coords[nearest][1]),
-                    length_m=float(lengths.sum()),
-                    road_class=self._class_names[int(a["road_class"][roads[best]])],
-                )
+            name_id = int(self.road_name[roads[0]])
+            streets[name_id] = Street(
+                name=self.names[name_id],
+                lon=float(coords[nearest][0]),
+                lat=float(coords[nearest][1]),
+                length_m=float(lengths.sum()),
+                road_class=self._class_names[int(a["road_class"][roads[best]])],
             )
         return streets
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import folium
 from flask import current_app, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from responder import mapping
@@ -44,7 +45,7 @@ def new_map(
         from responder.mapping import roads  # written with the routing engine
 
         bbox = _padded(bounds, road_margin_deg) if bounds else None
-        roads.add_road_layer(fmap, network, bbox=bbox)
+        roads.add_road_layer(fmap, network, bbox=bbox, name=_("路网"))
     return fmap
 
 
