@@ -176,6 +176,13 @@ _LABEL_STYLE = """<style>
 .leaflet-tooltip.road-label.road-label-motorway, .leaflet-tooltip.road-label.road-label-trunk,
 .leaflet-tooltip.road-label.road-label-primary { font-weight: 600; color: #4a3a12; }
 </style>"""
+#: In a phone-wide map the route legend would cover half of it: smaller, and it scrolls.
+_NARROW_LEGEND = """<style>
+@media (max-width: 520px) {
+  .responder-legend { font-size: 10px !important; line-height: 1.35 !important;
+    max-height: 32% !important; padding: 3px 6px !important; }
+}
+</style>"""
 #: JSON placed in a script: "<", ">" and "&" as escapes, so no name can end the script.
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
@@ -280,6 +287,7 @@ def add_console_layers(
         group.show = name not in hidden
     folium.LayerControl(collapsed=True).add_to(fmap)
     if route_legend:
+        fmap.get_root().header.add_child(Element(_NARROW_LEGEND), name="responder_narrow_legend")
         add_legend(
             fmap,
             [(text, SPECIALTY.get(code, KIND["team"])) for text, code in route_legend],
