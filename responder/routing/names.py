@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bz2
 import json
+import math
 import os
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Sequence
@@ -111,7 +112,9 @@ class RoadNames:
         self.road_name = road_name
         self._arrays = arrays
         self._class_names = list(class_names)
+        self._middles = _road_middles(arrays)
         self._by_name = self._streets()
+        self._labels: dict[tuple[Any, ...], list[RoadLabel]] = {}  # every page asks the same
         self.streets: list[Street] = list(self._by_name.values())
 
     def __len__(self) -> int:
@@ -150,11 +153,23 @@ class RoadNames:
         street's most important class."""
         if spacing_m <= 0:
             raise ValueError(f"spacing_m must be > 0, got {spacing_m}")
-        wanted = set(classes)
+        wanted = frozenset(classes)
+        key = (bbox, wanted, spacing_m, per_street)
+        if key not in self._labels:
+            self._labels[key] = self._place_labels(bbox, wanted, spacing_m, per_street)
+        return list(self._labels[key])
+
+    def _place_labels(
+        self,
+        bbox: tuple[float, float, float, float] | None,
+        wanted: frozenset[str],
+        spacing_m: float,
+        per_street: int,
+    ) -> list[RoadLabel]:
         major = {i: s.road_class for i, s in self._by_name.items() if s.road_class in wanted}
         a = self._arrays
         roads = np.flatnonzero(np.isin(self.road_name, list(major)))
-        mids = np.array([self._middle(int(r)) for r in roads]).reshape(-1, 2)
+        mids = self._middles[roads]
         if bbox is not None and roads.size:
             x0, y0, x1, y1 = bbox
             inside = (mids[:, 0] >= x0) & (mids[:, 0] <= x1) & (mids[:, 1] >= y0)
@@ -176,15 +191,6 @@ class RoadNames:
         return out
 
     # ---------------------------------------------------------------- internals
-    def _middle(self, road: int) -> tuple[float, float]:
-        """The vertex of ``road`` halfway along it."""
-        a = self._arrays
-        start, end = int(a["road_ptr"][road]), int(a["road_ptr"][road + 1])
-        half = float(a["road_length"][road]) / 2
-        offset = int(np.searchsorted(a["road_cum"][start:end], half))
-        x, y = a["road_coords"][start + min(offset, end - start - 1)]
-        return float(x), float(y)
-
     def _streets(self) -> dict[int, Street]:
         """Each name's street, by name index."""
         a = self._arrays
@@ -202,7 +208,7 @@ class RoadNames:
         for roads in groups:
             vertices = np.concatenate([np.arange(ptr[r], ptr[r + 1]) for r in roads])
             lengths = a["road_length"][roads]
-            middles = np.array([self._middle(int(r)) for r in roads])
+            middles = self._middles[roads]
             weights = lengths if lengths.sum() > 0 else np.ones(len(roads))
             centre = (middles * weights[:, None]).sum(axis=0) / weights.sum()
             nearest = vertices[np.argmin(_squared_offsets(coords[vertices], centre))]
@@ -218,6 +224,20 @@ class RoadNames:
         return streets
 
 
+def _road_middles(arrays: dict[str, NDArray[Any]]) -> NDArray[np.float64]:
+    """For each road, its first vertex at or past half its length (shape (R, 2)): a point
+    on the road near its middle, computed for all roads at once."""
+    ptr, cum = arrays["road_ptr"], arrays["road_cum"]
+    sizes = np.diff(ptr)
+    half = np.repeat(arrays["road_length"] / 2, sizes)
+    vertex = np.arange(cum.size)
+    past = np.where(cum >= half, vertex, cum.size)
+    first = np.minimum.reduceat(past, ptr[:-1]) if sizes.size else past[:0]
+    first = np.minimum(first, ptr[1:] - 1)
+    middles: NDArray[np.float64] = arrays["road_coords"][first]
+    return middles
+
+
 def _squared_offsets(points: NDArray[np.float64], centre: NDArray[np.float64]) -> NDArray[Any]:
     dx = (points[:, 0] - centre[0]) * np.cos(np.radians(centre[1]))
     offsets: NDArray[Any] = dx**2 + (points[:, 1] - centre[1]) ** 2
@@ -226,8 +246,8 @@ def _squared_offsets(points: NDArray[np.float64], centre: NDArray[np.float64]) -
 
 def _distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Equirectangular distance: exact enough for spacing labels a kilometre apart."""
-    dx = (lon1 - lon2) * np.cos(np.radians((lat1 + lat2) / 2))
-    return float(np.hypot(dx, lat1 - lat2) * _M_PER_DEG)
+    dx = (lon1 - lon2) * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot(dx, lat1 - lat2) * _M_PER_DEG
 
 
 # -------------------------------------------------------------------- the artefact

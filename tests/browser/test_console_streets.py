@@ -39,10 +39,13 @@ def _visible_labels(page: Any) -> list[str]:
     return names
 
 
-def _search_street(page: Any, name: str) -> None:
+def _search_street(page: Any, name: str, shot: Path | None = None) -> None:
+    """Type ``name``, (screenshot the hits to ``shot``,) choose the street hit."""
     page.fill("#place-q", name)
     hit = page.locator(".place-hit[data-kind=street]", has_text=name).first
     hit.wait_for(timeout=10000)
+    if shot is not None:
+        page.screenshot(path=str(shot), full_page=True)
     hit.click()
     page.wait_for_function("() => document.querySelector('input[name=lon]').value !== ''")
 
@@ -67,8 +70,6 @@ def test_a_street_is_found_placed_on_the_road_and_major_roads_are_named(page, ap
     shown = _visible_labels(page)
     assert "莫干山路" in shown and len(shown) >= 2
     assert page.frame_locator(FRAME).locator(".road-label img, .road-label script").count() == 0
-    page.screenshot(path=str(ARTIFACTS / "console-streets-1600-zh.png"), full_page=True)
-
     # The layer switch turns the names off like any other layer.
     frame = page.frame_locator(FRAME)
     frame.locator(".leaflet-control-layers").hover()
@@ -81,16 +82,18 @@ def test_a_street_is_found_placed_on_the_road_and_major_roads_are_named(page, ap
     assert page.log.problems() == []
 
 
-@pytest.mark.parametrize(("lang", "width"), [("en", 1600), ("zh", 390), ("en", 390)])
+@pytest.mark.parametrize(
+    ("lang", "width"), [("zh", 1600), ("en", 1600), ("zh", 390), ("en", 390)]
+)
 def test_console_street_search_screenshots(page, app, lang: str, width: int) -> None:
     """The same search in the other language and at phone width, kept as artifacts."""
     sign_in(page)
     page.set_viewport_size({"width": width, "height": 1000 if width > 500 else 844})
     page.goto(f"{page.base}/console?lang={lang}")
     page.wait_for_selector("body[data-map-ready=yes]", timeout=20000)
-    _search_street(page, "莫干山路")
+    _search_street(page, "莫干山", ARTIFACTS / f"console-streets-{width}-{lang}-hits.png")
     page.frame_locator(FRAME).locator(".road-label:visible").first.wait_for(timeout=10000)
     chosen = page.inner_text("#place-chosen")
     assert chosen.startswith("Street · " if lang == "en" else "道路 · ")
-    page.screenshot(path=str(Path(ARTIFACTS) / f"console-streets-{width}-{lang}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"console-streets-{width}-{lang}.png"), full_page=True)
     assert page.log.problems() == []
