@@ -75,16 +75,13 @@ def test_a_street_is_found_placed_on_the_road_and_major_roads_are_named(page, ap
     frame.locator(".leaflet-control-layers").hover()
     frame.locator(".leaflet-control-layers label", has_text="道路名称").locator("input").uncheck()
     page.wait_for_function(  # Leaflet fades the names out before removing them
-        "() => !document.querySelector('iframe.map').contentDocument"
-        ".querySelector('.road-label')"
+        "() => !document.querySelector('iframe.map').contentDocument.querySelector('.road-label')"
     )
     assert _visible_labels(page) == []
     assert page.log.problems() == []
 
 
-@pytest.mark.parametrize(
-    ("lang", "width"), [("zh", 1600), ("en", 1600), ("zh", 390), ("en", 390)]
-)
+@pytest.mark.parametrize(("lang", "width"), [("zh", 1600), ("en", 1600), ("zh", 390), ("en", 390)])
 def test_console_street_search_screenshots(page, app, lang: str, width: int) -> None:
     """The same search in the other language and at phone width, kept as artifacts."""
     sign_in(page)

@@ -12,7 +12,7 @@ import pytest
 
 from responder.routing import CacheError, RoadNetwork
 from responder.routing.cache import ensure_compiled
-from responder.routing.names import NAMES_FILE, ensure_road_names, way_names
+from responder.routing.names import MAJOR_CLASSES, NAMES_FILE, ensure_road_names, way_names
 
 DEMO = Path(__file__).resolve().parents[2] / "maps" / "demo" / "hangzhou_core.osm.bz2"
 
@@ -108,7 +108,7 @@ def test_demo_street_search_ranks_exact_then_prefix_then_contains(demo_names) ->
 def test_demo_labels_are_spaced_along_each_major_road(demo_names) -> None:
     _network, names = demo_names
     labels = names.labels(spacing_m=1500)
-    assert labels and {label.road_class for label in labels} <= {"trunk", "primary", "secondary"}
+    assert labels and {label.road_class for label in labels} <= MAJOR_CLASSES
     by_name: dict[str, list[tuple[float, float]]] = {}
     for label in labels:
         by_name.setdefault(label.name, []).append((label.lon, label.lat))
