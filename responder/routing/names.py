@@ -117,9 +117,6 @@ class RoadNames:
         self._labels: dict[tuple[Any, ...], list[RoadLabel]] = {}  # every page asks the same
         self.streets: list[Street] = list(self._by_name.values())
 
-    def __len__(self) -> int:
-        return len(self.streets)
-
     # ---------------------------------------------------------------- searching
     def search(self, text: str, *, limit: int = 8) -> list[Street]:
         """Streets whose name contains ``text`` (case-insensitive): exact matches first,
