@@ -139,8 +139,8 @@ def compute(
         },
         "teams": len(kept),
         "roads": _road_figures(share, lengths, mask),
-        "enterprises": _site_figures(firms, site_times, standard_s),
-        "hazard_sources": _site_figures(sources, site_times, standard_s),
+        "enterprises": site_figures(firms, site_times, standard_s),
+        "hazard_sources": site_figures(sources, site_times, standard_s),
         "not_judged": {
             "enterprises": len(enterprises) - len(firms),
             "hazard_sources": len(hazards) - len(sources),
@@ -190,9 +190,10 @@ def _road_figures(
     }
 
 
-def _site_figures(
+def site_figures(
     sites: Sequence[Site], times: dict[tuple[str, int], float], standard_s: float
 ) -> dict[str, Any]:
+    """How many of ``sites`` (judged ones) help reaches within ``standard_s`` seconds."""
     covered = sum(1 for s in sites if times[(s.kind, s.id)] <= standard_s)
     return {
         "covered": covered,
