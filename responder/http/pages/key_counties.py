@@ -5,7 +5,7 @@ A ticked box is ``true``, an unticked one ``false``, passed to the same service 
 API's PATCH (:func:`responder.services.jurisdictions.update`: role check, the county-only
 rule and the audit are there).
 CSRF: the form carries the page's token (checked for every page write by
-:mod:`responder.http.auth`).  A refused value re-renders the county's page (400) with the
+:mod:`responder.http.auth`).  A refused value re-renders the county's page (422) with the
 message beside the checkbox; a wrong role gets the 403 page.
 """
 
@@ -43,7 +43,12 @@ def key_county(record_id: int) -> Any:
         db.session.commit()
     except InvalidInput as error:
         db.session.rollback()
-        return _refused(record_id, {error.field or "key_hazchem": error.message})
+        message = (
+            _("只有县级行政区划可以标为重点县")
+            if node.level != "county"
+            else localized(error.message)
+        )
+        return _refused(record_id, {error.field or "key_hazchem": message})
     marks = [str(label) for name, label in KEY_FIELDS if getattr(node, name)]
     flash(
         _("已保存：%(name)s 重点县标记（%(marks)s）", name=node.name, marks="、".join(marks))
@@ -56,20 +61,22 @@ def key_county(record_id: int) -> Any:
 
 def _refused(record_id: int, errors: dict[str, str]) -> tuple[Any, int]:
     """The county's page again, unchanged, with the messages beside the checkboxes."""
-    g.key_county_errors = {name: localized(message) for name, message in errors.items()}
-    return jurisdictions_detail(record_id), 400
+    g.key_county_errors = errors
+    return jurisdictions_detail(record_id), 422
 
 
 def key_county_form(node: Jurisdiction) -> dict[str, Any] | None:
-    """What the county page's key-county form needs (``None``: not shown): the boxes with
-    their state, whether the user may change them, and any refusal."""
-    if node.level != "county":
+    """What the county page's key-county form needs (``None``: not shown, the node is not
+    a county and nothing was refused): the boxes with their state, whether the user may
+    change them, and any refusal."""
+    errors = g.get("key_county_errors", {})
+    if node.level != "county" and not errors:
         return None
     actor = g.get("actor")
     return {
         "fields": [(name, label, bool(getattr(node, name))) for name, label in KEY_FIELDS],
         "can_edit": actor is not None and actor.can("jurisdictions.write"),
-        "errors": g.get("key_county_errors", {}),
+        "errors": errors,
     }
 
 
