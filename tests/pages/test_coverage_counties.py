@@ -64,7 +64,7 @@ def test_the_coverage_page_shows_the_county_targets(world: Any, sign_in: Any) ->
 def test_the_printable_summary(world: Any, sign_in: Any) -> None:
     client = sign_in("viewer")
     html = text(client.get(f"/coverage/counties/print?jurisdiction_id={world.city.id}"))
-    assert "县级应急救援力量目标汇总表" in html and "范围：测试市" in html
+    assert "县级应急救援力量目标汇总表" in html and "范围 <b>测试市</b>" in html
     assert "2/3 (66.7%)" in county_row(html, "甲县")
     assert "<iframe" not in html  # no map on the printed sheet
     assert "coverage.css" in html and "data-print" in html
@@ -91,7 +91,7 @@ def test_suggestions_name_the_enterprise_and_empty_lists_say_so(world: Any, sign
     # The bases at SW1 and W4 are 24.96 s and 32.0 s from E6: neither covers it.
     assert "没有候选站点能覆盖更多危险源。" in none and '<ol class="suggestions">' not in none
     nodes = text(client.get("/coverage?specialty=hazchem&k=1&candidates=nodes"))
-    assert re.search(r"新增覆盖 <b>1</b>：储罐区3（甲县化工3）</li>", nodes)
+    assert re.search(r"新增覆盖 <b>1</b>: 储罐区3（甲县化工3）</li>", nodes)
     # Road lengths: km with one decimal.
     figures = re.search(r"道路 \(km\)</th>(.*?)</tr>", nodes, re.S).group(1)
     assert re.findall(r"\d+\.\d+", figures)[:2] and not re.search(r"\d+\.\d{2,}", figures)
