@@ -36,10 +36,9 @@ KEY_SPECIALTIES: tuple[tuple[str, str], ...] = (("key_hazchem", "hazchem"), ("ke
 
 @dataclass(frozen=True)
 class _CountySite:
-    """A site and the county it lies in (``industry``: the enterprise's, for the filter)."""
+    """A site and the key county it lies in."""
 
     county_id: int
-    industry: str
     site: Site
 
 
@@ -218,12 +217,12 @@ def _key_sites(
         return found if found in keyed else None
 
     enterprises = [
-        _CountySite(c, row.industry, Site("enterprise", row.id, row.name, row.lon, row.lat))
+        _CountySite(c, Site("enterprise", row.id, row.name, row.lon, row.lat))
         for row in firms
         if row.industry in wanted.industries and (c := county(row.jurisdiction_id)) is not None
     ]
     hazards = [
-        _CountySite(c, industry, Site("hazard_source", hid, name, lon, lat, grade, firm))
+        _CountySite(c, Site("hazard_source", hid, name, lon, lat, grade, firm))
         for hid, name, lon, lat, grade, firm, industry, jurisdiction_id in sources
         if (wanted.hazard_sources == "all" or industry in wanted.industries)
         and (c := county(jurisdiction_id)) is not None
