@@ -18,28 +18,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, defer
 
 from responder.models import Enterprise, HazardSource, Jurisdiction, RescueBase, RescueTeam
-from responder.rules import CountyTargets, KeySites
+from responder.rules import CountyTargets, KeySites, Standard
 from responder.services import jurisdictions
 from responder.services.actors import Actor
-from responder.services.coverage.figures import Area, CoverageResult, Site, compute, site_figures
+from responder.services.coverage.figures import (
+    Area,
+    CoverageResult,
+    Site,
+    compute,
+    site_figures,
+    standard_figures,
+)
 from responder.services.dispatch.context import RoutingContext
 from responder.services.dispatch.resources import team_resources
-from responder.services.standards import EPSILON_S, land_for
+from responder.services.standards import EPSILON_S, Land, land_for
 
 #: The key-county mark of each key specialty (jurisdiction attribute → specialty code).
 KEY_SPECIALTIES: tuple[tuple[str, str], ...] = (("key_hazchem", "hazchem"), ("key_mining", "mine"))
-
-
-@dataclass(frozen=True)
-class _CountySite:
-    """A site and the key county it lies in."""
-
-    county_id: int
-    site: Site
 
 
 def county_targets(
@@ -70,7 +69,7 @@ def county_targets(
         select(RescueBase.jurisdiction_id).where(RescueBase.retired_at.is_(None)),
         county_ids,
     )
-    coverage_rows = _key_coverage(session, ctx, counties, county_ids, targets)
+    coverage_rows = _key_coverage(session, ctx, counties, targets)
     rows = [
         _county_row(node, teams.get(node.id, 0), bases.get(node.id, 0), targets, coverage_rows)
         for node in counties
@@ -99,7 +98,12 @@ def county_targets(
 
 def _counties(session: Session, jurisdiction_id: int | None) -> list[Jurisdiction]:
     """The county-level jurisdictions asked about, by code."""
-    query = select(Jurisdiction).where(Jurisdiction.level == "county")
+    # The boundaries (long GeoJSON text) are not needed here.
+    query = (
+        select(Jurisdiction)
+        .options(defer(Jurisdiction.boundary))
+        .where(Jurisdiction.level == "county")
+    )
     if jurisdiction_id is not None:
         node = jurisdictions.get(session, jurisdiction_id)
         county_id = jurisdictions.county_id_of(session, node.id)
@@ -118,58 +122,86 @@ def _county_in(path: str, county_ids: set[int]) -> int | None:
     return None
 
 
-def _paths(session: Session, ids: Iterable[int]) -> dict[int, str]:
+def _counties_of(session: Session, ids: Iterable[int], county_ids: set[int]) -> dict[int, int]:
+    """Each jurisdiction id (of those given) that lies in one of ``county_ids`` → that
+    county: one query, one path walk per distinct jurisdiction."""
     wanted = set(ids)
     if not wanted:
         return {}
     rows = session.execute(
         select(Jurisdiction.id, Jurisdiction.path).where(Jurisdiction.id.in_(wanted))
     )
-    return {row.id: row.path for row in rows}
+    found = {row.id: _county_in(row.path, county_ids) for row in rows}
+    return {j: county for j, county in found.items() if county is not None}
 
 
 def _count_by_county(session: Session, query: Any, county_ids: set[int]) -> dict[int, int]:
     """Rows of ``query`` (one jurisdiction id each) counted by the county they lie in."""
     ids = list(session.scalars(query))
-    paths = _paths(session, ids)
+    county_of = _counties_of(session, ids, county_ids)
     counts: dict[int, int] = {}
     for jurisdiction_id in ids:
-        county = _county_in(paths.get(jurisdiction_id, "/"), county_ids)
+        county = county_of.get(jurisdiction_id)
         if county is not None:
             counts[county] = counts.get(county, 0) + 1
     return counts
+
+
+@dataclass(frozen=True)
+class _CountySite:
+    """A site of a key county, with the industry of its enterprise (for the filter)."""
+
+    county_id: int
+    industry: str
+    site: Site
 
 
 def _key_coverage(
     session: Session,
     ctx: RoutingContext,
     counties: Sequence[Jurisdiction],
-    county_ids: set[int],
     targets: CountyTargets,
 ) -> dict[tuple[int, str], dict[str, Any]]:
-    """(county id, specialty) → the coverage block of each key county's key specialty."""
+    """(county id, specialty) → the coverage block of each key county's key specialty:
+    the sites are read once, and each key specialty with something to cover runs the
+    coverage computation once for all its key counties."""
+    keyed = {
+        specialty: {node.id for node in counties if getattr(node, flag)}
+        for flag, specialty in KEY_SPECIALTIES
+    }
+    firms, sources = _sites_in(session, set().union(*keyed.values()))
     out: dict[tuple[int, str], dict[str, Any]] = {}
-    for flag, specialty in KEY_SPECIALTIES:
-        keyed = {node.id for node in counties if getattr(node, flag)}
-        if not keyed:
+    for specialty, ids in keyed.items():
+        if not ids:
             continue
         wanted = targets.sites.get(specialty, KeySites(frozenset()))
-        enterprises, hazards = _key_sites(session, keyed, county_ids, wanted)
+        enterprises = [s for s in firms if s.county_id in ids and s.industry in wanted.industries]
+        hazards = [
+            s
+            for s in sources
+            if s.county_id in ids
+            and (wanted.hazard_sources == "all" or s.industry in wanted.industries)
+        ]
         standard = ctx.rules.standard_for(specialty)
-        result = compute(
-            ctx.network,
-            specialty=specialty,
-            standard=standard,
-            teams=team_resources(session, ctx.rules, specialties=[specialty]),
-            enterprises=[s.site for s in enterprises],
-            hazards=[s.site for s in hazards],
-            area=Area(None, None),
-            closures=ctx.closures,
-            snap_max_m=ctx.snap_max_m,
-            land=land_for(session, ctx.rules, standard),
-        )
-        for county_id in sorted(keyed):
+        land = land_for(session, ctx.rules, standard)
+        result = None
+        if enterprises or hazards:  # nothing to cover: no search to run
+            result = compute(
+                ctx.network,
+                specialty=specialty,
+                standard=standard,
+                teams=team_resources(session, ctx.rules, specialties=[specialty]),
+                enterprises=[s.site for s in enterprises],
+                hazards=[s.site for s in hazards],
+                area=Area(None, None),
+                closures=ctx.closures,
+                snap_max_m=ctx.snap_max_m,
+                land=land,
+            )
+        for county_id in sorted(ids):
             out[(county_id, specialty)] = _coverage_block(
+                standard,
+                land,
                 result,
                 [s.site for s in enterprises if s.county_id == county_id],
                 [s.site for s in hazards if s.county_id == county_id],
@@ -178,11 +210,13 @@ def _key_coverage(
     return out
 
 
-def _key_sites(
-    session: Session, keyed: set[int], county_ids: set[int], wanted: KeySites
-) -> tuple[list[_CountySite], list[_CountySite]]:
-    """The active enterprises of ``wanted.industries`` and the major hazard sources
-    ``wanted`` names, in the key counties ``keyed``."""
+def _sites_in(session: Session, keyed: set[int]) -> tuple[list[_CountySite], list[_CountySite]]:
+    """The active enterprises and major hazard sources of the key counties ``keyed``
+    (their subtrees), each with its county and its enterprise's industry."""
+    if not keyed:
+        return [], []
+    paths = session.scalars(select(Jurisdiction.path).where(Jurisdiction.id.in_(keyed))).all()
+    inside = or_(*(jurisdictions.subtree_filter(Enterprise.jurisdiction_id, p) for p in paths))
     firms = session.execute(
         select(
             Enterprise.id,
@@ -192,7 +226,7 @@ def _key_sites(
             Enterprise.industry,
             Enterprise.jurisdiction_id,
         )
-        .where(Enterprise.retired_at.is_(None))
+        .where(Enterprise.retired_at.is_(None), inside)
         .order_by(Enterprise.id)
     ).all()
     sources = session.execute(
@@ -207,48 +241,55 @@ def _key_sites(
             Enterprise.jurisdiction_id,
         )
         .join(Enterprise, Enterprise.id == HazardSource.enterprise_id)
-        .where(HazardSource.retired_at.is_(None), Enterprise.retired_at.is_(None))
+        .where(HazardSource.retired_at.is_(None), Enterprise.retired_at.is_(None), inside)
         .order_by(HazardSource.id)
     ).all()
-    paths = _paths(session, {row.jurisdiction_id for row in [*firms, *sources]})
-
-    def county(jurisdiction_id: int) -> int | None:
-        found = _county_in(paths.get(jurisdiction_id, "/"), county_ids)
-        return found if found in keyed else None
-
+    county_of = _counties_of(session, {row.jurisdiction_id for row in [*firms, *sources]}, keyed)
     enterprises = [
-        _CountySite(c, Site("enterprise", row.id, row.name, row.lon, row.lat))
+        _CountySite(
+            county_of[row.jurisdiction_id],
+            row.industry,
+            Site("enterprise", row.id, row.name, row.lon, row.lat),
+        )
         for row in firms
-        if row.industry in wanted.industries and (c := county(row.jurisdiction_id)) is not None
+        if row.jurisdiction_id in county_of
     ]
     hazards = [
-        _CountySite(c, Site("hazard_source", hid, name, lon, lat, grade, firm))
+        _CountySite(
+            county_of[jurisdiction_id],
+            industry,
+            Site("hazard_source", hid, name, lon, lat, grade, firm),
+        )
         for hid, name, lon, lat, grade, firm, industry, jurisdiction_id in sources
-        if (wanted.hazard_sources == "all" or industry in wanted.industries)
-        and (c := county(jurisdiction_id)) is not None
+        if jurisdiction_id in county_of
     ]
     return enterprises, hazards
 
 
 def _coverage_block(
-    result: CoverageResult,
+    standard: Standard,
+    land: Land,
+    result: CoverageResult | None,
     enterprises: Sequence[Site],
     hazards: Sequence[Site],
     key_share: float,
 ) -> dict[str, Any]:
-    """One key specialty in one county: sites judged and covered, against ``key_share``."""
-    standard_s = result.standard_min * 60.0 + EPSILON_S
+    """One key specialty in one county: sites judged and covered, against ``key_share``
+    (``result`` None: the specialty has nothing to cover anywhere asked about)."""
+    standard_s = standard.limit_min * 60.0 + EPSILON_S
+    judged_keys = result.judged if result is not None else frozenset()
+    times = result.site_times if result is not None else {}
     blocks = {}
     for name, sites in (("enterprises", enterprises), ("hazard_sources", hazards)):
-        judged = [s for s in sites if (s.kind, s.id) in result.judged]
-        block = site_figures(judged, result.site_times, standard_s)
+        judged = [s for s in sites if (s.kind, s.id) in judged_keys]
+        block = site_figures(judged, times, standard_s)
         block["not_judged"] = len(sites) - len(judged)
         block["met"] = None if block["share"] is None else block["share"] >= key_share
         blocks[name] = block
     verdicts = [b["met"] for b in blocks.values() if b["met"] is not None]
     return {
-        "specialty": result.specialty,
-        "standard": result.figures["standard"],
+        "specialty": standard.specialty,
+        "standard": standard_figures(standard, land),
         "target_share": key_share,
         **blocks,
         "met": all(verdicts) if verdicts else None,

@@ -130,13 +130,7 @@ def compute(
     figures = {
         "specialty": specialty,
         "standard_min": standard.limit_min,
-        "standard": {
-            "limit_min": standard.limit_min,
-            "counts": standard.counts,
-            "turnout_min": standard.turnout_min,
-            "land": land.kind,
-            "land_known": land.everywhere or land.geometry is not None,
-        },
+        "standard": standard_figures(standard, land),
         "teams": len(kept),
         "roads": _road_figures(share, lengths, mask),
         "enterprises": site_figures(firms, site_times, standard_s),
@@ -167,6 +161,17 @@ def compute(
         list(hazards),
         judged,
     )
+
+
+def standard_figures(standard: Standard, land: Land) -> dict[str, Any]:
+    """What a standard counts and where it is judged, as figures report it."""
+    return {
+        "limit_min": standard.limit_min,
+        "counts": standard.counts,
+        "turnout_min": standard.turnout_min,
+        "land": land.kind,
+        "land_known": land.everywhere or land.geometry is not None,
+    }
 
 
 def _land_mask(network: RoadNetwork, land: Land) -> NDArray[np.bool_]:
