@@ -18,6 +18,30 @@ DEFAULT_RULES_FILE = Path(__file__).with_name("rules.toml")
 STANDARD_COUNTS = ("from_order", "drive", "mobilization_drive")
 #: The land a standard is judged on.
 STANDARD_LANDS = ("all", "urban")
+#: Which major hazard sources a key county's specialty must cover: all of the county's, or
+#: only those of the enterprises of the specialty's industries.
+KEY_HAZARD_SOURCES = ("all", "of_industries")
+
+
+@dataclass(frozen=True)
+class KeySites:
+    """The sites of a key county (重点县) one specialty must cover: the enterprises of
+    ``industries`` and the major hazard sources named by ``hazard_sources``."""
+
+    industries: frozenset[str]
+    hazard_sources: str = "all"
+
+
+@dataclass(frozen=True)
+class CountyTargets:
+    """The per-county minimum (professional teams and bases) and, for key counties, the
+    share of sites each key specialty must cover (``sites`` by specialty code)."""
+
+    min_professional_teams: int = 1
+    professional_kinds: frozenset[str] = frozenset({"professional"})
+    min_bases: int = 1
+    key_share: float = 1.0
+    sites: dict[str, KeySites] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -109,6 +133,8 @@ class Rules:
     arrival_standard_land: dict[str, str] = field(default_factory=lambda: {"default": "all"})
     #: Codes of the jurisdictions (with their subtrees) that are urban built-up land.
     urban_jurisdiction_codes: frozenset[str] = frozenset()
+    #: Per-county targets: minimum professional teams and bases, key-county coverage.
+    county_targets: CountyTargets = field(default_factory=CountyTargets)
 
     def required_materials(self, owner_kind: str, *, required_unit: bool) -> tuple[str, ...]:
         """The materials a submission by this kind of owner must carry (办法 Art 27);
@@ -238,6 +264,32 @@ def load_rules(path: str | Path | None = None) -> Rules:
         urban_jurisdiction_codes=frozenset(
             str(c) for c in data.get("urban", {}).get("jurisdiction_codes", [])
         ),
+        county_targets=_county_targets(data.get("county_targets", {})),
+    )
+
+
+def _county_targets(table: dict[str, Any]) -> CountyTargets:
+    """``[county_targets]``: the scalar keys, and one sub-table per key specialty."""
+    sites = {}
+    for specialty, entry in table.items():
+        if not isinstance(entry, dict):
+            continue
+        which = str(entry.get("hazard_sources", "all"))
+        if which not in KEY_HAZARD_SOURCES:
+            raise ValueError(
+                f"county_targets.{specialty}.hazard_sources must be one of "
+                f"{', '.join(KEY_HAZARD_SOURCES)}"
+            )
+        sites[specialty] = KeySites(frozenset(entry.get("industries", [])), which)
+    share = float(table.get("key_share", 1.0))
+    if not 0 < share <= 1:
+        raise ValueError("county_targets.key_share must be in (0, 1]")
+    return CountyTargets(
+        min_professional_teams=int(table.get("min_professional_teams", 1)),
+        professional_kinds=frozenset(table.get("professional_kinds", ["professional"])),
+        min_bases=int(table.get("min_bases", 1)),
+        key_share=share,
+        sites=sites,
     )
 
 

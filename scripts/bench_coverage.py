@@ -5,7 +5,8 @@
    sources), then ``services.coverage.coverage`` runs for one specialty over the whole
    region and over one county (teams read from the database, one multi-source search,
    roads/enterprises/hazard sources counted).  The first call includes snapping the sites
-   (cached afterwards); the rest are timed warm.  Site suggestions are timed too.
+   (cached afterwards); the rest are timed warm.  Site suggestions and the county targets
+   (per-county minimum and key-county coverage) are timed too.
 2. The large tiled network (``scripts/make_large_network.py`` writes it to maps/large):
    the same computation (``services.coverage.compute``) with synthetic teams and sites
    scattered near roads, since there is no registry for it.
@@ -118,6 +119,15 @@ def bench_demo(specialty: str, repeat: int) -> None:
                     f"median {warm:.1f} ms  (uncovered {answer['uncovered_before']}, "
                     f"gains {gains})"
                 )
+            first, warm, answer = timed(
+                lambda: coverage.county_targets(db.session, SYSTEM, ctx), repeat
+            )
+            key = [r["name"] for r in answer["counties"] if r["key"]]
+            print(
+                f"  county targets ({answer['summary']['counties']} counties, key {key}): "
+                f"first {first:.0f} ms, warm median {warm:.1f} ms  (met "
+                f"{answer['summary']['met']}/{answer['summary']['counties']})"
+            )
             db.session.remove()
             db.engine.dispose()
 

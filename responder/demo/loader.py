@@ -26,6 +26,8 @@ from responder.demo.roads import DEMO_OSM, read_road_nodes
 from responder.errors import Conflict
 from responder.models import Enterprise, Jurisdiction, RescueTeam, User
 from responder.rules import Rules, load_rules
+from responder.services import jurisdictions
+from responder.services.actors import SYSTEM
 
 DEFAULT_SEED = 20240601
 Step = Callable[[Demo], None]
@@ -34,6 +36,14 @@ Step = Callable[[Demo], None]
 def _load_region(demo: Demo) -> None:
     demo.region = region.build(demo.session, demo.roads)
     demo.counts["jurisdictions"] = 2 + len(demo.region.counties)
+
+
+def _mark_key_counties(demo: Demo) -> None:
+    """Mark the demo's key counties (重点县) through the jurisdiction service (audited)."""
+    for code, flags in region.KEY_COUNTIES.items():
+        node = demo.tree.county(code)
+        jurisdictions.update(demo.session, SYSTEM, node, dict.fromkeys(flags, True))
+        demo.counts["key_counties"] += 1
 
 
 STEPS: list[tuple[str, Step]] = [
@@ -48,6 +58,7 @@ STEPS: list[tuple[str, Step]] = [
     ("hazard_sources", enterprises.load_hazard_sources),
     ("users", accounts.load_users),
     ("plans", plans.load_plans),
+    ("key_counties", _mark_key_counties),
 ]
 
 

@@ -30,6 +30,14 @@ CITY = ("330100", "杭州市")
 GONGSHU, XIHU, SHANGCHENG = "330105", "330106", "330102"
 #: The districts the demo registry is placed in (the bundled roads cover them).
 DISTRICTS = (GONGSHU, XIHU, SHANGCHENG)
+#: Key counties (重点县) of the demo, the plans naming none by name: 拱墅区 for hazardous
+#: chemicals (the district with most of the demo's hazchem sites and the city's oil depot),
+#: 建德市 for mining (its limestone quarries; the demo registers no mine there, so its row
+#: shows an unmet minimum and nothing yet to cover).
+KEY_COUNTIES: dict[str, tuple[str, ...]] = {
+    GONGSHU: ("key_hazchem",),
+    "330182": ("key_mining",),
+}
 #: Streets not to put a site on: elevated roads, tunnels, expressways, ramps, platforms.
 NOT_A_SITE = re.compile(r"高架|隧道|高速|快速路|立交|平台|专用|辅路|[A-Za-z]")
 MIN_STREET_NODES = 4

@@ -42,6 +42,8 @@ PARTIAL = "#fdae61"
 UNCOVERED = "#d73027"
 COVERED_STYLE = MarkerStyle("green", "triangle-exclamation")
 UNCOVERED_STYLE = MarkerStyle("red", "triangle-exclamation")
+#: A hazard source the standard does not judge where it lies (fire outside urban land).
+NOT_JUDGED_STYLE = MarkerStyle("gray", "triangle-exclamation")
 
 
 class Watermark(MacroElement):
@@ -122,6 +124,24 @@ def add_drill_run(fmap: folium.Map, incidents: Sequence[Mapping[str, Any]]) -> N
     )
 
 
+#: The coverage map's words (Chinese, the pages' default); a page passes its own language.
+COVERAGE_LABELS: dict[str, str] = {
+    "title": "救援圈",
+    "covered": "≤ {standard} 分钟 覆盖",
+    "partial": "部分覆盖",
+    "uncovered": "未覆盖",
+    "hazard_covered": "危险源 已覆盖",
+    "hazard_uncovered": "危险源 未覆盖",
+    "hazard_not_judged": "危险源 不评定（不在标准适用范围）",
+    "enterprise": "企业",
+    "grade": "等级",
+    "arrival": "到达",
+    "minutes": "分钟",
+    "suggested": "建议",
+    "gain": "新增覆盖",
+}
+
+
 def add_coverage(
     fmap: folium.Map,
     lines: Mapping[str, Sequence[Any]],
@@ -129,9 +149,13 @@ def add_coverage(
     *,
     standard_min: float,
     sites: Sequence[Mapping[str, Any]] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> None:
     """Draw roads by coverage (``lines``: covered / partial / uncovered -> lon/lat arrays),
-    hazard sources green when covered and red when not, and suggested sites."""
+    hazard sources green when covered, red when not and grey when the standard does not
+    judge them there (``covered`` None), and suggested sites.  ``labels`` words the legend
+    and pop-ups in the page's language (keys of :data:`COVERAGE_LABELS`)."""
+    words = {**COVERAGE_LABELS, **(labels or {})}
     colours = {"covered": COVERED, "partial": PARTIAL, "uncovered": UNCOVERED}
     for key in ("uncovered", "partial", "covered"):
         group = folium.FeatureGroup(name=f"roads {key}")
@@ -149,6 +173,7 @@ def add_coverage(
                 interactive=False,
             ).add_to(group)
         group.add_to(fmap)
+    minutes = words["minutes"]
     add_markers(
         fmap,
         [
@@ -156,13 +181,15 @@ def add_coverage(
                 h["lon"],
                 h["lat"],
                 h["name"],
-                COVERED_STYLE if h["covered"] else UNCOVERED_STYLE,
+                _hazard_style(h["covered"]),
                 rows=[
-                    ("企业 enterprise", h.get("enterprise", "")),
-                    ("等级 grade", str(h.get("grade", ""))),
+                    (words["enterprise"], h.get("enterprise", "")),
+                    (words["grade"], str(h.get("grade", ""))),
                     (
-                        "到达 arrival",
-                        f"{h['arrival_s'] / 60:.1f} min" if h.get("arrival_s") is not None else "—",
+                        words["arrival"],
+                        f"{h['arrival_s'] / 60:.1f} {minutes}"
+                        if h.get("arrival_s") is not None
+                        else "—",
                     ),
                 ],
             )
@@ -177,22 +204,27 @@ def add_coverage(
                 MapPoint(
                     s["lon"],
                     s["lat"],
-                    f"建议 #{s['rank']}: {s['name']}",
+                    f"{words['suggested']} #{s['rank']}: {s['name']}",
                     MarkerStyle("blue", "plus"),
-                    rows=[("增益 gain", str(s["gain"]))],
+                    rows=[(words["gain"], str(s["gain"]))],
                 )
                 for s in sites
             ],
             layer="suggested sites",
         )
-    add_legend(
-        fmap,
-        [
-            (f"≤ {standard_min:g} min 覆盖 covered", MarkerStyle("green", "road")),
-            ("部分 partly", MarkerStyle("orange", "road")),
-            ("未覆盖 uncovered", MarkerStyle("red", "road")),
-            ("危险源已覆盖 hazard covered", COVERED_STYLE),
-            ("危险源未覆盖 hazard uncovered", UNCOVERED_STYLE),
-        ],
-        title="救援圈 coverage",
-    )
+    entries = [
+        (words["covered"].format(standard=f"{standard_min:g}"), MarkerStyle("green", "road")),
+        (words["partial"], MarkerStyle("orange", "road")),
+        (words["uncovered"], MarkerStyle("red", "road")),
+        (words["hazard_covered"], COVERED_STYLE),
+        (words["hazard_uncovered"], UNCOVERED_STYLE),
+    ]
+    if any(h["covered"] is None for h in hazards):
+        entries.append((words["hazard_not_judged"], NOT_JUDGED_STYLE))
+    add_legend(fmap, entries, title=words["title"])
+
+
+def _hazard_style(covered: bool | None) -> MarkerStyle:
+    if covered is None:
+        return NOT_JUDGED_STYLE
+    return COVERED_STYLE if covered else UNCOVERED_STYLE

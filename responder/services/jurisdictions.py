@@ -49,6 +49,10 @@ def parse_boundary(geojson: Any, *, field: str = "boundary") -> BaseGeometry:
     return geometry
 
 
+#: The key-county marks (重点县) a county-level jurisdiction can carry.
+KEY_FLAGS = ("key_hazchem", "key_mining")
+
+
 def get(session: Session, jurisdiction_id: int, *, field: str = "jurisdiction_id") -> Jurisdiction:
     node = session.get(Jurisdiction, jurisdiction_id)
     if node is None:
@@ -76,6 +80,7 @@ def create(session: Session, actor: Actor, data: dict[str, Any]) -> Jurisdiction
         code=code, name=data["name"], level=level, parent_id=parent.id if parent else None
     )
     _set_boundary(node, data.get("boundary"))
+    _set_key_flags(node, data)
     session.add(node)
     session.flush()
     node.path = f"{parent.path if parent else '/'}{node.id}/"
@@ -87,18 +92,34 @@ def create(session: Session, actor: Actor, data: dict[str, Any]) -> Jurisdiction
 def update(
     session: Session, actor: Actor, node: Jurisdiction, data: dict[str, Any]
 ) -> Jurisdiction:
-    """Rename or re-draw a node (moving it in the tree is not supported: re-create it)."""
+    """Rename or re-draw a node, or mark it a key county (``key_hazchem``, ``key_mining``);
+    moving it in the tree is not supported: re-create it."""
     actor.require("jurisdictions.write", path=node.path, what="jurisdiction")
     before = audit.snapshot(node)
     if "name" in data:
         node.name = data["name"]
     if "boundary" in data:
         _set_boundary(node, data["boundary"])
+    _set_key_flags(node, data)
     session.flush()
     audit.record(
         session, actor, "update", "jurisdiction", node.id, before=before, after=audit.snapshot(node)
     )
     return node
+
+
+def _set_key_flags(node: Jurisdiction, data: dict[str, Any]) -> None:
+    """Set the key-county marks given in ``data``; only a county can be a key county
+    (重点县), so marking another level is refused (clearing a mark is always allowed)."""
+    for flag in KEY_FLAGS:
+        if flag not in data:
+            continue
+        value = data[flag]
+        if not isinstance(value, bool):
+            raise InvalidInput(f"{flag} must be true or false", field=flag)
+        if value and node.level != "county":
+            raise InvalidInput(f"only a county can be a key county, not a {node.level}", field=flag)
+        setattr(node, flag, value)
 
 
 def _set_boundary(node: Jurisdiction, boundary: Any) -> None:

@@ -43,6 +43,12 @@ class CoverageArgs(Schema):
     )
 
 
+class CountyTargetArgs(Schema):
+    jurisdiction_id = f.Integer(
+        metadata={"description": "counties in (or the county of) this jurisdiction; default all"}
+    )
+
+
 class SiteArgs(CoverageArgs):
     specialty = f.code_of(SPECIALTIES, required=True)
     k = f.Integer(load_default=3, validate=validate.Range(1, 50))
@@ -94,4 +100,20 @@ class CoverageSites(MethodView):
             candidates=args["candidates"],
             mobilization_min=args.get("mobilization_min"),
             away=args["away"],
+        )
+
+
+@blp.route("/coverage/counties")
+class CountyTargets(MethodView):
+    @blp.arguments(CountyTargetArgs, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Per county: professional teams and rescue bases against the minimum in the rules
+        and, for key counties (危化品/矿山重点县), the share of enterprises and major hazard
+        sources the key specialty reaches within its standard, against 100%."""
+        return coverage.county_targets(
+            db.session,
+            current_actor(),
+            routing_context(),
+            jurisdiction_id=args.get("jurisdiction_id"),
         )

@@ -41,6 +41,13 @@ class JurisdictionSchema(Schema):
         allow_none=True,
         metadata={"description": "GeoJSON Polygon or MultiPolygon"},
     )
+    key_hazchem = fields.Boolean(
+        load_default=False,
+        metadata={"description": "a key county for hazardous chemicals (危化品重点县)"},
+    )
+    key_mining = fields.Boolean(
+        load_default=False, metadata={"description": "a key county for mining (矿山重点县)"}
+    )
     updated_at = fields.DateTime(dump_only=True)
 
     def dump_boundary(self, obj: Jurisdiction | dict[str, Any]) -> Any:
@@ -55,6 +62,8 @@ class JurisdictionSchema(Schema):
 class JurisdictionUpdateSchema(Schema):
     name = f.name()
     boundary = fields.Raw(allow_none=True)
+    key_hazchem = fields.Boolean(metadata={"description": "mark or clear: 危化品重点县"})
+    key_mining = fields.Boolean(metadata={"description": "mark or clear: 矿山重点县"})
 
 
 class TreeArgs(Schema):
@@ -95,7 +104,18 @@ class Collection(MethodView):
 def _without_boundary(node: Jurisdiction) -> dict[str, Any]:
     return {
         c: getattr(node, c)
-        for c in ("id", "code", "name", "level", "parent_id", "depth", "path", "updated_at")
+        for c in (
+            "id",
+            "code",
+            "name",
+            "level",
+            "parent_id",
+            "depth",
+            "path",
+            "key_hazchem",
+            "key_mining",
+            "updated_at",
+        )
     }
 
 

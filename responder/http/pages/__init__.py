@@ -13,6 +13,7 @@ from responder.http.pages import (
     drills,
     filing,
     jurisdiction_import,
+    key_counties,  # noqa: F401  (its route joins the registry blueprint)
     plans,
     registry,
     registry_experts,  # noqa: F401  (its routes join the registry blueprint)

@@ -4,13 +4,15 @@
 - ``/drills/<id>``: the editor: click on the map to add simulated incidents, run it;
 - ``/drills/runs/<id>``: the printable report (timeline, unmet needs, materials, map),
   with CSV and standalone HTML map exports and a comparison with another run;
-- ``/coverage``: coverage figures and map per specialty, what-if, suggested sites.
+- ``/coverage``: coverage figures and map per specialty, what-if, suggested sites, and
+  the county targets (``/coverage/counties/print``: their printable summary).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -206,13 +208,13 @@ def compare(run_id: int) -> Any:
 @login_required
 def coverage_page() -> Any:
     """Coverage of one specialty: figures, map, uncovered hazard sources, what-if with
-    teams away and (optionally) suggested sites for the next team."""
+    teams away, (optionally) suggested sites for the next team, and the county targets."""
     actor = current_actor()
     specialty = request.args.get("specialty") or "hazchem"
     if specialty not in SPECIALTIES:
         raise InvalidInput(_("未知的专业类型"), field="specialty")
     jurisdiction_id = _form_int("jurisdiction_id")
-    away = _away_ids(",".join(request.args.getlist("away")))  # a multi-select or "1,2,3"
+    away = _away_ids(",".join(request.args.getlist("away")))  # checkboxes or "1,2,3"
     k = _form_int("k") or 0
     ctx = routing_context()
     result = coverage.coverage(
@@ -243,9 +245,42 @@ def coverage_page() -> Any:
         jurisdictions=coverage.area_choices(db.session),
         jurisdiction_id=jurisdiction_id,
         away=away,
-        teams=coverage.teams_of(db.session, specialty),
+        team_groups=_team_groups(coverage.teams_of(db.session, specialty)),
         what_if=bool(away),
+        targets=coverage.county_targets(db.session, actor, ctx, jurisdiction_id=jurisdiction_id),
     )
+
+
+@bp.get("/coverage/counties/print")
+@login_required
+def county_targets_print() -> Any:
+    """The county targets as a printable summary table (no map, no filters)."""
+    jurisdiction_id = _form_int("jurisdiction_id")
+    targets = coverage.county_targets(
+        db.session, current_actor(), routing_context(), jurisdiction_id=jurisdiction_id
+    )
+    scope = next((j for j in coverage.area_choices(db.session) if j.id == jurisdiction_id), None)
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return render_template(
+        "drills/county_targets_print.html",
+        targets=targets,
+        scope=scope,
+        jurisdiction_id=jurisdiction_id,
+        printed_at=datetime.now(zone).strftime("%Y-%m-%d %H:%M"),
+        specialties=SPECIALTIES,
+    )
+
+
+def _team_groups(teams: list[Any]) -> list[tuple[str, list[Any]]]:
+    """The teams a what-if can send away, grouped by their jurisdiction (by name), the
+    available ones first within a group."""
+    groups: dict[str, list[Any]] = {}
+    for team in teams:
+        groups.setdefault(team.jurisdiction.name, []).append(team)
+    return [
+        (name, sorted(members, key=lambda t: (t.status != "available", t.name)))
+        for name, members in sorted(groups.items())
+    ]
 
 
 def _away_ids(raw: str) -> list[int]:
@@ -253,6 +288,25 @@ def _away_ids(raw: str) -> list[int]:
         return [int(part) for part in raw.replace(" ", ",").split(",") if part.strip()]
     except ValueError:
         raise InvalidInput(_("离开的队伍请填写编号，用逗号分隔"), field="away") from None
+
+
+def _coverage_labels() -> dict[str, str]:
+    """The coverage map's legend and pop-up words in the page's language."""
+    return {
+        "title": _("救援圈"),
+        "covered": _("≤ {standard} 分钟 覆盖"),
+        "partial": _("部分覆盖"),
+        "uncovered": _("未覆盖"),
+        "hazard_covered": _("危险源 已覆盖"),
+        "hazard_uncovered": _("危险源 未覆盖"),
+        "hazard_not_judged": _("危险源 不评定（不在标准适用范围）"),
+        "enterprise": _("企业"),
+        "grade": _("等级"),
+        "arrival": _("到达"),
+        "minutes": _("分钟"),
+        "suggested": _("建议"),
+        "gain": _("新增覆盖"),
+    }
 
 
 def _coverage_map(network: Any, result: coverage.CoverageResult, suggestions: Any) -> Any:
@@ -269,6 +323,7 @@ def _coverage_map(network: Any, result: coverage.CoverageResult, suggestions: An
         layers.hazards,
         standard_min=result.standard_min,
         sites=(suggestions or {}).get("picks", []),
+        labels=_coverage_labels(),
     )
     mapping.add_markers(
         fmap,

@@ -13,7 +13,8 @@ reversed graph.
 
 Modules: :mod:`.figures` (the pure computation), :mod:`.areas` (database inputs),
 :mod:`.live` (coverage of the live registry, what-if), :mod:`.siting` (where to add a
-team), :mod:`.layers` (drawing data for maps).  This module re-exports the public names.
+team), :mod:`.layers` (drawing data for maps), :mod:`.county_targets` (the per-county
+minimum forces and key-county coverage).  This module re-exports the public names.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from responder.services.coverage.areas import (
     sites_in,
     teams_of,
 )
+from responder.services.coverage.county_targets import county_targets
 from responder.services.coverage.figures import (
     REPORT_FACTOR,
     Area,
@@ -55,6 +57,7 @@ __all__ = [
     "check_away",
     "check_specialty",
     "compute",
+    "county_targets",
     "coverage",
     "greedy_cover",
     "map_layers",

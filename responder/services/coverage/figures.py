@@ -130,17 +130,11 @@ def compute(
     figures = {
         "specialty": specialty,
         "standard_min": standard.limit_min,
-        "standard": {
-            "limit_min": standard.limit_min,
-            "counts": standard.counts,
-            "turnout_min": standard.turnout_min,
-            "land": land.kind,
-            "land_known": land.everywhere or land.geometry is not None,
-        },
+        "standard": standard_figures(standard, land),
         "teams": len(kept),
         "roads": _road_figures(share, lengths, mask),
-        "enterprises": _site_figures(firms, site_times, standard_s),
-        "hazard_sources": _site_figures(sources, site_times, standard_s),
+        "enterprises": site_figures(firms, site_times, standard_s),
+        "hazard_sources": site_figures(sources, site_times, standard_s),
         "not_judged": {
             "enterprises": len(enterprises) - len(firms),
             "hazard_sources": len(hazards) - len(sources),
@@ -169,6 +163,17 @@ def compute(
     )
 
 
+def standard_figures(standard: Standard, land: Land) -> dict[str, Any]:
+    """What a standard counts and where it is judged, as figures report it."""
+    return {
+        "limit_min": standard.limit_min,
+        "counts": standard.counts,
+        "turnout_min": standard.turnout_min,
+        "land": land.kind,
+        "land_known": land.everywhere or land.geometry is not None,
+    }
+
+
 def _land_mask(network: RoadNetwork, land: Land) -> NDArray[np.bool_]:
     """Roads on the standard's land (none when that land is not known)."""
     if land.everywhere:
@@ -190,9 +195,10 @@ def _road_figures(
     }
 
 
-def _site_figures(
+def site_figures(
     sites: Sequence[Site], times: dict[tuple[str, int], float], standard_s: float
 ) -> dict[str, Any]:
+    """How many of ``sites`` (judged ones) help reaches within ``standard_s`` seconds."""
     covered = sum(1 for s in sites if times[(s.kind, s.id)] <= standard_s)
     return {
         "covered": covered,

@@ -139,7 +139,8 @@ def suggest_sites(
     if not uncovered or budget < 0:
         return answer
     targets = [
-        Site("hazard_source", h["id"], h["name"], h["lon"], h["lat"], h["grade"]) for h in uncovered
+        Site("hazard_source", h["id"], h["name"], h["lon"], h["lat"], h["grade"], h["enterprise"])
+        for h in uncovered
     ]
     target_snaps, reachable, _ = snap_all(ctx.network, targets, ctx.snap_max_m)
     reach = search.reach_sets(ctx.network, target_snaps, budget, closures=ctx.closures)
@@ -180,7 +181,12 @@ def suggest_sites(
                 "lat": option.lat,
                 "gain": int(gain),
                 "covers": [
-                    {"id": reachable[h].id, "name": reachable[h].name, "grade": reachable[h].grade}
+                    {
+                        "id": reachable[h].id,
+                        "name": reachable[h].name,
+                        "enterprise": reachable[h].enterprise,
+                        "grade": reachable[h].grade,
+                    }
                     for h in newly
                 ],
             }
