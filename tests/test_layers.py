@@ -34,6 +34,7 @@ FLASK_FREE = frozenset({"services", "routing"})
 #: Layers that import nothing of the package outside themselves (shared leaves included).
 SELF_CONTAINED = frozenset({"routing"})
 
+
 @dataclass(frozen=True)
 class Edge:
     """``importer`` (a path under the package) imports ``imported`` (a dotted name)."""
