@@ -24,6 +24,12 @@ from responder.services.filing_rates.list_queries import (
     _overdue_drill,
     _overdue_evaluation,
 )
+from responder.services.filing_rates.list_sorting import (
+    check_sort,
+    sorted_in_sql,
+    sorted_rows,
+    sorts_in_python,
+)
 from responder.services.workdays import add_months, filing_deadline
 
 
@@ -50,8 +56,11 @@ def listing(
     offset: int = 0,
     limit: int | None = 50,
     industry: str | None = None,
+    sort: str | None = None,
+    descending: bool = False,
 ) -> Listing:
-    """One page of a list (``limit`` None: all rows, for exports).
+    """One page of a list (``limit`` None: all rows, for exports), in the list's own order
+    or by column ``sort`` (see :mod:`~responder.services.filing_rates.list_sorting`).
 
     Two steps: one pass finds the page's keys and the total (``count(*) OVER ()`` over
     narrow rows: a key and the sort columns), then the page's full rows are read by key.
@@ -60,8 +69,18 @@ def listing(
     """
     if kind not in LISTS:
         raise InvalidInput(f"list must be one of {', '.join(LISTS)}", field="list")
+    check_sort(kind, sort)
+    if sort is not None and sorts_in_python(kind, sort):
+        every = listing(
+            session, kind, day=day, rules=rules, root=root, limit=None, industry=industry
+        )
+        rows = sorted_rows(every.rows, sort, descending=descending, tie=_tie(kind))
+        end = None if limit is None else offset + limit
+        return Listing(kind, rows[offset:end], every.total)
     build, key = _LIST_QUERIES[kind]
     stmt = _only_industry(build(day, rules, root), key, industry)
+    if sort is not None:
+        stmt = sorted_in_sql(stmt, kind, sort, descending=descending, key=key)
     if limit is None:
         rows = [dict(row._mapping) for row in session.execute(stmt)]
         count = len(rows)
@@ -116,13 +135,32 @@ def iter_all(
     root: Jurisdiction | None = None,
     batch: int = 5000,
     industry: str | None = None,
+    sort: str | None = None,
+    descending: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Every row of a list, streamed from one query ``batch`` rows at a time (exports of
-    large lists; paging with ``OFFSET`` would re-run the query once per batch)."""
+    large lists; paging with ``OFFSET`` would re-run the query once per batch), in the
+    order :func:`listing` gives for the same ``sort``."""
     if kind not in LISTS:
         raise InvalidInput(f"list must be one of {', '.join(LISTS)}", field="list")
+    check_sort(kind, sort)
+    if sort is not None and sorts_in_python(kind, sort):
+        yield from listing(
+            session,
+            kind,
+            day=day,
+            rules=rules,
+            root=root,
+            limit=None,
+            industry=industry,
+            sort=sort,
+            descending=descending,
+        ).rows
+        return
     build, key = _LIST_QUERIES[kind]
     stmt = _only_industry(build(day, rules, root), key, industry)
+    if sort is not None:
+        stmt = sorted_in_sql(stmt, kind, sort, descending=descending, key=key)
     for part in session.execute(stmt.execution_options(yield_per=batch)).partitions():
         records = [dict(row._mapping) for row in part]
         if key is None:
@@ -140,6 +178,11 @@ _LIST_QUERIES: dict[str, tuple[ListQuery, Any]] = {
     "overdue_drill": (_overdue_drill, None),
     "filed_late": (_filed_late, Plan.id),
 }
+
+
+def _tie(kind: str) -> str:
+    """The row key that identifies a row of the list (for ties in a Python sort)."""
+    return "enterprise_id" if kind == "missing" else "plan_id"
 
 
 def _finish_row(kind: str, row: dict[str, Any], day: date, rules: Rules) -> None:
