@@ -48,7 +48,7 @@ REFERENCE_LABELS: dict[str, Any] = {
     "experts": _l("专家"),
     "expert_groups": _l("专家组"),
     "enterprises": _l("企业"),
-    "users": _l("用户"),
+    "users": _l("用户账号"),
     "plans": _l("应急预案"),
     "filing_sequences": _l("备案编号序列"),
     "incidents": _l("事件"),
