@@ -189,7 +189,7 @@ def test_delete_is_refused_while_anything_refers_to_it_and_says_what(
     assert answer.json["error"]["details"] == {"jurisdictions": 2}
     client = sign_in("admin")
     url = f"/jurisdictions/{region.city.id}/delete"
-    assert "下级行政区划：2" in text(client.get(url))
+    assert "下级行政区划: <strong>2</strong>" in text(client.get(url))
     refused = post(client, url, {})
     assert refused.status_code == 409 and "不能删除" in text(refused)
     assert node("330100") is not None
