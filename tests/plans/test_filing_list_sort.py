@@ -21,14 +21,16 @@ AS_OF = date(2024, 6, 30)
 
 @pytest.fixture
 def lists(region: Any, make_enterprise: Any, make_plan: Any, app: Any) -> Any:
-    """Two enterprises without a plan; three plans overdue for evaluation and drill and
-    filed late, with different dates and cycles."""
+    """Two enterprises without a plan; four plans overdue for drill (three also for
+    evaluation) and filed late, with different dates and drill cycles."""
     make_enterprise("hazchem_storage", county="west", name="A化工")
     make_enterprise("coal_mine", county="east", name="B煤矿")
     for name, industry, county, published, evaluated, drilled in (
         ("C化工", "hazchem_storage", "west", date(2021, 1, 4), None, date(2022, 1, 1)),
         ("D烟花", "fireworks", "east", date(2020, 5, 1), date(2021, 2, 1), date(2023, 3, 1)),
         ("E矿山", "non_coal_mine", "west", date(2019, 9, 9), date(2021, 4, 1), date(2023, 11, 2)),
+        # a yearly drill cycle: due after D's though drilled before it
+        ("F工贸", "industry_trade", "east", date(2021, 3, 3), None, date(2022, 10, 1)),
     ):
         enterprise = make_enterprise(industry, county=county, name=name)
         make_plan(
@@ -61,6 +63,8 @@ def test_every_column_of_every_list_sorts_and_pages(lists, kind, column, descend
     )
     assert whole.total >= 2, f"the fixture gives {kind} too few rows to show an order"
     assert in_order([row[column] for row in whole.rows], descending)
+    if kind == "overdue_drill":
+        assert len({row["cycle_months"] for row in whole.rows}) > 1  # due is not last + c
     paged = [
         row
         for offset in range(0, whole.total, 2)

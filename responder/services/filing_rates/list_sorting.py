@@ -3,10 +3,10 @@
 A column the database holds (or one that rises and falls with a stored date: an
 evaluation's due date with the date it counts from) is sorted in SQL, so paging still reads
 only a page; the overdue-drill rows, which are narrow until described, are sorted by their
-plan's title, enterprise or jurisdiction through a scalar subquery.  The derived columns
-that no single stored value orders (a drill's due date, which depends on its cycle, and the
-days late of a filing, which depend on two dates and the holiday calendar) are sorted in
-Python over the whole list: :func:`sorts_in_python` tells the caller to read every row.
+plan's title, enterprise or jurisdiction through a scalar subquery, and by due date through
+an integer key built from the last drill and the cycle.  The days late of a filing depend
+on two dates and the holiday calendar, which SQL does not know: that column is sorted in
+Python over narrow rows of the whole list (:func:`sorts_in_python` tells the caller).
 Empty values come last in either direction; ties keep the list's identity order.
 """
 
@@ -68,10 +68,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 #: Derived columns sorted in Python over the whole list.
-PYTHON_SORTED: dict[str, frozenset[str]] = {
-    "overdue_drill": frozenset({"due", "days_overdue"}),
-    "filed_late": frozenset({"days_late"}),
-}
+PYTHON_SORTED: dict[str, frozenset[str]] = {"filed_late": frozenset({"days_late"})}
 
 _EVALUATION_BASE = func.coalesce(Plan.last_evaluated_on, Plan.published_on)
 
@@ -106,7 +103,17 @@ def _drill_expression(stmt: Select[Any], sort: str) -> Any:
             .scalar_subquery()
         ),
     }
+    if sort in {"due", "days_overdue"}:
+        return _drill_due_key(row.last_drill_on, row.cycle_months)
     return described[sort]() if sort in described else row[sort]
+
+
+def _drill_due_key(last: Any, cycle_months: Any) -> Any:
+    """An integer that orders drills as their due date (``add_months(last, cycle)``) does:
+    the due month first, then the day of ``last`` (a due date clamped to a month's end
+    keeps its order, ties aside)."""
+    month = func.extract("year", last) * 12 + func.extract("month", last) + cycle_months
+    return month * 100 + func.extract("day", last)
 
 
 def sorted_in_sql(
@@ -116,6 +123,8 @@ def sorted_in_sql(
     reverse = descending
     if kind == "overdue_drill":
         expression = _drill_expression(stmt, sort)
+        if sort == "days_overdue":  # more days overdue = an earlier due date
+            reverse = not descending
         tie = stmt.selected_columns.plan_id
     else:
         if kind == "overdue_evaluation" and sort in {"due", "days_overdue"}:
