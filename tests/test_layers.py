@@ -34,15 +34,6 @@ FLASK_FREE = frozenset({"services", "routing"})
 #: Layers that import nothing of the package outside themselves (shared leaves included).
 SELF_CONTAINED = frozenset({"routing"})
 
-#: Edges known to break the rule, each with why it is still there.  The test fails when
-#: one of them disappears, so the list only shrinks.
-KNOWN: dict[tuple[str, str], str] = {
-    ("commands/registry.py", "responder.http.api.sheets"): (
-        "the bulk-import CLI reuses the API's row loaders, which validate rows with the "
-        "API's marshmallow schemas; moving them out is the registry work's (issue 14 note)"
-    ),
-}
-
 
 @dataclass(frozen=True)
 class Edge:
@@ -137,20 +128,8 @@ def _why(edge: Edge, layer: str, package: str, root: Path) -> str | None:
 
 
 def test_the_tree_keeps_the_dependency_rule() -> None:
-    found = violations(ROOT, "responder")
-    unexpected = [
-        f"{edge}: {why}"
-        for edge, why in found
-        if not any(edge.importer == k[0] and edge.imported.startswith(k[1]) for k in KNOWN)
-    ]
-    assert unexpected == []
-
-
-def test_known_exceptions_still_exist() -> None:
-    """A known exception that was fixed must leave the list (so the list only shrinks)."""
-    found = violations(ROOT, "responder")
-    for importer, imported in KNOWN:
-        assert any(e.importer == importer and e.imported.startswith(imported) for e, _ in found)
+    """No exceptions: every forbidden edge fails the test (commands -> http included)."""
+    assert [f"{edge}: {why}" for edge, why in violations(ROOT, "responder")] == []
 
 
 # ---------------------------------------------------------------- the test of the test

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from responder.crs import CRS_CODES, DEFAULT_CRS
 from responder.errors import DomainError
-from responder.http.api.sheets import SHEETS, loader_for
 from responder.models import User, db
 from responder.models.base import begin_write
 from responder.services import accounts, imports
 from responder.services.actors import SYSTEM, Actor
+from responder.services.sheets import SHEETS, VALIDATORS_KEY, loader_for
 
 registry_cli = AppGroup("registry", help="Bulk import of registry records.")
 
@@ -48,7 +48,7 @@ def _actor(username: str | None) -> Actor:
 def import_command(kind: str, file: Path, username: str | None, crs: str) -> None:
     """Import every row of a CSV or XLSX FILE as KIND records, or none of them.
 
-    Columns are the API field names or their Chinese aliases (see responder/http/api/sheets.py).
+    Columns are the API field names or their Chinese aliases (see responder/services/sheets.py).
     """
     sheet = SHEETS[kind]
     actor = _actor(username)
@@ -68,7 +68,7 @@ def import_command(kind: str, file: Path, username: str | None, crs: str) -> Non
                 actor,
                 sheet.kind.entity,
                 table,
-                loader_for(sheet),
+                loader_for(sheet, current_app.extensions[VALIDATORS_KEY]),
                 source=file.name,
                 progress=bar.update,
             )

@@ -8,11 +8,12 @@ from typing import Any
 
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from responder.errors import Conflict, InvalidInput, NotFound
 from responder.models import Jurisdiction
+from responder.models.base import Base
 from responder.services import audit
 from responder.services.actors import Actor
 from responder.vocabulary import JURISDICTION_LEVELS, LEVEL_DEPTH
@@ -61,21 +62,17 @@ def get(session: Session, jurisdiction_id: int, *, field: str = "jurisdiction_id
 
 
 def create(session: Session, actor: Actor, data: dict[str, Any]) -> Jurisdiction:
-    """Add a node under ``parent_id`` (or a root).  Codes are unique; levels go deeper."""
+    """Add a node under ``parent_id`` (or a root).  Codes are unique; levels go deeper.
+
+    A root can only be added by someone whose scope is the whole tree."""
     level = data["level"]
     if level not in JURISDICTION_LEVELS:
         raise InvalidInput(f"unknown level '{level}'", field="level")
-    code = data["code"]
-    if not re.fullmatch(_CODE_PATTERNS[level], code):
-        raise InvalidInput(
-            f"code '{code}' is not a valid {level} administrative code", field="code"
-        )
+    code = _checked_code(session, data["code"], level)
     parent = get(session, data["parent_id"], field="parent_id") if data.get("parent_id") else None
-    actor.require("jurisdictions.write", path=parent.path if parent else None, what="parent")
+    actor.require("jurisdictions.write", path=parent.path if parent else "/", what="parent")
     if parent is not None and LEVEL_DEPTH[level] <= LEVEL_DEPTH[parent.level]:
         raise InvalidInput(f"a {level} cannot sit under a {parent.level}", field="level")
-    if session.scalar(select(Jurisdiction.id).where(Jurisdiction.code == code)):
-        raise Conflict(f"jurisdiction code '{code}' already exists", field="code")
     node = Jurisdiction(
         code=code, name=data["name"], level=level, parent_id=parent.id if parent else None
     )
@@ -89,18 +86,40 @@ def create(session: Session, actor: Actor, data: dict[str, Any]) -> Jurisdiction
     return node
 
 
+def _checked_code(
+    session: Session, code: str, level: str, *, node: Jurisdiction | None = None
+) -> str:
+    """``code`` if it is an administrative code of ``level`` that no other node holds."""
+    if not re.fullmatch(_CODE_PATTERNS[level], code):
+        raise InvalidInput(
+            f"code '{code}' is not a valid {level} administrative code", field="code"
+        )
+    holder = session.scalar(select(Jurisdiction.id).where(Jurisdiction.code == code))
+    if holder is not None and (node is None or holder != node.id):
+        raise Conflict(f"jurisdiction code '{code}' already exists", field="code")
+    return code
+
+
 def update(
     session: Session, actor: Actor, node: Jurisdiction, data: dict[str, Any]
 ) -> Jurisdiction:
-    """Rename or re-draw a node, or mark it a key county (``key_hazchem``, ``key_mining``);
-    moving it in the tree is not supported: re-create it."""
+    """Rename, re-code, re-draw or move a node (with everything under it), or mark it a key
+    county (``key_hazchem``, ``key_mining``).
+
+    A move keeps the tree a tree: the new parent may not be the node or one of its own
+    subdivisions, must be of a shallower level, and must lie in the actor's scope (as the
+    node itself must).  Records keep their jurisdiction; they move with it."""
     actor.require("jurisdictions.write", path=node.path, what="jurisdiction")
     before = audit.snapshot(node)
     if "name" in data:
         node.name = data["name"]
+    if "code" in data:
+        node.code = _checked_code(session, data["code"], node.level, node=node)
     if "boundary" in data:
         _set_boundary(node, data["boundary"])
     _set_key_flags(node, data)
+    if "parent_id" in data and data["parent_id"] != node.parent_id:
+        _move(session, actor, node, data["parent_id"])
     session.flush()
     audit.record(
         session, actor, "update", "jurisdiction", node.id, before=before, after=audit.snapshot(node)
@@ -120,6 +139,62 @@ def _set_key_flags(node: Jurisdiction, data: dict[str, Any]) -> None:
         if value and node.level != "county":
             raise InvalidInput(f"only a county can be a key county, not a {node.level}", field=flag)
         setattr(node, flag, value)
+
+
+def _move(session: Session, actor: Actor, node: Jurisdiction, parent_id: int | None) -> None:
+    """Hang ``node`` under ``parent_id`` (None: a root) and rewrite the paths below it."""
+    parent = get(session, parent_id, field="parent_id") if parent_id else None
+    if parent is not None and parent.path.startswith(node.path):
+        raise InvalidInput(
+            "a jurisdiction cannot move under itself or one of its own subdivisions",
+            field="parent_id",
+        )
+    actor.require("jurisdictions.write", path=parent.path if parent else "/", what="parent")
+    if parent is not None and LEVEL_DEPTH[node.level] <= LEVEL_DEPTH[parent.level]:
+        raise InvalidInput(f"a {node.level} cannot sit under a {parent.level}", field="parent_id")
+    old_path = node.path
+    new_path = f"{parent.path if parent else '/'}{node.id}/"
+    node.parent_id = parent.id if parent else None
+    for moved in session.scalars(
+        select(Jurisdiction).where(Jurisdiction.path.like(f"{old_path}%"))
+    ):
+        moved.path = new_path + moved.path[len(old_path) :]
+        moved.depth = moved.path.count("/") - 2
+
+
+def references(session: Session, node: Jurisdiction) -> dict[str, int]:
+    """What still points at ``node``: ``{"jurisdictions": subdivisions, table: rows, ...}``
+    over every foreign key to the tree (records, users, plans, incidents ...), non-zero only."""
+    target = Jurisdiction.__table__.c.id
+    found: dict[str, int] = {}
+    for table in Base.metadata.sorted_tables:
+        for key in table.foreign_keys:
+            if key.column is not target:
+                continue
+            count = session.scalar(
+                select(func.count()).select_from(table).where(key.parent == node.id)
+            )
+            if count:
+                found[table.name] = found.get(table.name, 0) + int(count)
+    return found
+
+
+def delete(session: Session, actor: Actor, node: Jurisdiction) -> None:
+    """Remove a node entered by mistake.  Refused (naming what is left) while it has
+    subdivisions or anything refers to it: jurisdictions are not retired, they are moved or
+    renamed, and the records in them keep their history."""
+    actor.require("jurisdictions.write", path=node.path, what="jurisdiction")
+    left = references(session, node)
+    if left:
+        what = ", ".join(f"{count} {table}" for table, count in left.items())
+        raise Conflict(
+            f"jurisdiction '{node.name}' still has {what}; move or remove them first",
+            details=left,
+        )
+    before = audit.snapshot(node)
+    session.delete(node)
+    session.flush()
+    audit.record(session, actor, "delete", "jurisdiction", node.id, before=before)
 
 
 def _set_boundary(node: Jurisdiction, boundary: Any) -> None:

@@ -30,6 +30,7 @@ from responder.http.api import (
     openapi,
     plans,
     roads,
+    sheets,
     teams,
 )
 
@@ -105,3 +106,4 @@ def init_app(app: Flask) -> None:
     )
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
+    sheets.init_app(app)

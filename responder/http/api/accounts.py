@@ -22,11 +22,11 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Account
 
 class UserSchema(Schema):
     id = fields.Integer(dump_only=True)
-    username = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{2,64}$"))
+    username = f.Text(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{2,64}$"))
     display_name = f.text(100)
     role = f.code_of(ROLES, required=True)
     jurisdiction_id = fields.Integer(dump_only=True, allow_none=True)
-    jurisdiction_code = fields.String(load_only=True, allow_none=True)
+    jurisdiction_code = f.Text(load_only=True, allow_none=True)
     password = fields.String(
         load_only=True, required=True, validate=validate.Length(min=8, max=200)
     )
@@ -34,12 +34,12 @@ class UserSchema(Schema):
 
 
 class UserPatch(Schema):
-    active = fields.Boolean(required=True, metadata={"description": "false: loses access at once"})
+    active = f.Boolean(required=True, metadata={"description": "false: loses access at once"})
 
 
 class TokenRequest(Schema):
     name = f.text(100, load_default="")
-    days = fields.Integer(
+    days = f.Integer(
         load_default=None,
         validate=validate.Range(min=1, max=accounts.MAX_TOKEN_DAYS),
         metadata={"description": "lifetime in days (default: the TOKEN_DAYS setting)"},

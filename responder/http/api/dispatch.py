@@ -59,16 +59,16 @@ class IncidentSchema(Schema):
     severity = f.code_of(SEVERITIES, load_default=None)
     severity_reason = f.text(500, load_default="")
     derived_severity = fields.String(dump_only=True)
-    deaths = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    serious_injuries = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    deaths = f.Integer(load_default=0, validate=validate.Range(min=0))
+    serious_injuries = f.Integer(load_default=0, validate=validate.Range(min=0))
     direct_loss_yuan = fields.Float(
         load_default=0.0, validate=validate.Range(min=0), allow_nan=False
     )
-    figures_estimated = fields.Boolean(load_default=True)
+    figures_estimated = f.Boolean(load_default=True)
     lon = f.lon(required=True)
     lat = f.lat(required=True)
     reported_at = fields.DateTime()
-    enterprise_id = fields.Integer(allow_none=True)
+    enterprise_id = f.Integer(allow_none=True)
     description = f.text(2000, load_default="")
     jurisdiction_id = fields.Integer(dump_only=True)
     status = fields.String(dump_only=True)
@@ -79,25 +79,25 @@ class IncidentSchema(Schema):
 
 
 class IncidentArgs(Schema):
-    status = fields.String(validate=validate.OneOf(["open", "closed"]))
+    status = f.Text(validate=validate.OneOf(["open", "closed"]))
     type = f.code_of(INCIDENT_TYPES)
-    jurisdiction_id = fields.Integer()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    jurisdiction_id = f.Integer()
+    page = f.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = f.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
 class ProposalArgs(Schema):
-    alternatives = fields.Integer(load_default=2, validate=validate.Range(min=0, max=10))
+    alternatives = f.Integer(load_default=2, validate=validate.Range(min=0, max=10))
     reinforce = fields.Boolean(load_default=False)
 
 
 class TeamPickSchema(Schema):
-    team_id = fields.Integer(required=True)
-    specialty = fields.String(load_default="")
+    team_id = f.Integer(required=True)
+    specialty = f.Text(load_default="")
 
 
 class MaterialPickSchema(Schema):
-    inventory_line_id = fields.Integer(required=True)
+    inventory_line_id = f.Integer(required=True)
     quantity = fields.Float(
         required=True, validate=validate.Range(min=0, min_inclusive=False), allow_nan=False
     )
@@ -108,7 +108,7 @@ MAX_PICKS = 200
 
 
 class ConfirmSchema(Schema):
-    proposal_id = fields.Integer(allow_none=True, load_default=None)
+    proposal_id = f.Integer(allow_none=True, load_default=None)
     teams = fields.List(
         fields.Nested(TeamPickSchema), load_default=list, validate=validate.Length(max=MAX_PICKS)
     )
@@ -126,27 +126,25 @@ class ConfirmSchema(Schema):
 
 
 class StatusSchema(Schema):
-    status = fields.String(
-        required=True, validate=validate.OneOf(["on_scene", "returning", "available"])
-    )
+    status = f.Text(required=True, validate=validate.OneOf(["on_scene", "returning", "available"]))
 
 
 class ConsumedSchema(Schema):
-    material_dispatch_id = fields.Integer(required=True)
+    material_dispatch_id = f.Integer(required=True)
     consumed = fields.Float(required=True, validate=validate.Range(min=0), allow_nan=False)
 
 
 class RecordSchema(Schema):
-    deaths = fields.Integer(required=True, validate=validate.Range(min=0))
-    serious_injuries = fields.Integer(required=True, validate=validate.Range(min=0))
+    deaths = f.Integer(required=True, validate=validate.Range(min=0))
+    serious_injuries = f.Integer(required=True, validate=validate.Range(min=0))
     direct_loss_yuan = fields.Float(required=True, validate=validate.Range(min=0), allow_nan=False)
-    figures_estimated = fields.Boolean(load_default=True)
+    figures_estimated = f.Boolean(load_default=True)
     severity = f.code_of(SEVERITIES, load_default=None)
     severity_reason = f.text(500, load_default="")
 
 
 class NoteSchema(Schema):
-    text = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    text = f.Text(required=True, validate=validate.Length(min=1, max=2000))
 
 
 class ClosedSchema(IncidentSchema):
@@ -154,7 +152,7 @@ class ClosedSchema(IncidentSchema):
 
 
 class CloseSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = f.Text(required=True, validate=validate.Length(min=1, max=500))
     consumed = fields.List(fields.Nested(ConsumedSchema), load_default=list)
 
 
@@ -372,8 +370,8 @@ class Board(MethodView):
 
 
 class PlaceArgs(Schema):
-    q = fields.String(required=True, validate=validate.Length(max=100))
-    crs = fields.String(load_default="wgs84")
+    q = f.Text(required=True, validate=validate.Length(max=100))
+    crs = f.Text(load_default="wgs84")
 
 
 @blp.route("/dispatch/places")

@@ -29,12 +29,12 @@ from responder.http.api.common import list_query
 from responder.http.api.depots import DepotArgs
 from responder.http.api.enterprises import EnterpriseArgs, HazardSourceArgs
 from responder.http.api.experts import ExpertArgs
-from responder.http.api.sheets import SHEETS, Sheet, export_headers, export_rows
 from responder.http.api.teams import BaseArgs, TeamArgs
 from responder.http.auth import current_actor
 from responder.models import db
 from responder.models.quantity import json_number
 from responder.services import registry
+from responder.services.sheets import SHEETS, Sheet, export_headers, export_rows
 
 blp = Blueprint(
     "exports",

@@ -4,7 +4,9 @@ Text is normalised here, once: :class:`Text` (behind :func:`name` and :func:`tex
 surrounding whitespace, so a name of spaces fails its length rule instead of being stored,
 and refuses NUL and unpaired surrogates, which no database stores faithfully (SQLite and
 PostgreSQL answered them with a 500).  :class:`Integer` refuses ``1.5`` instead of storing
-1.  Every JSON body is also screened as a whole before any schema sees it (see
+1, and :class:`Boolean` takes only JSON ``true``/``false`` in a body (not ``1``, ``"yes"``
+or ``"false"``, which marshmallow would turn into a boolean).  Every JSON body is also
+screened as a whole before any schema sees it (see
 :func:`responder.http.security.screen_request`), so fields declared elsewhere are covered
 for NUL, surrogates and nesting depth.
 """
@@ -52,6 +54,16 @@ class Integer(fields.Integer):
         if isinstance(value, float) and not value.is_integer():
             raise ValidationError("must be a whole number")
         return super()._validated(value)
+
+
+class Boolean(fields.Boolean):
+    """A JSON ``true`` or ``false`` and nothing else (for request bodies; query strings,
+    which only have text, keep marshmallow's ``fields.Boolean``)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 def lon(**kwargs: Any) -> fields.Float:

@@ -1,6 +1,6 @@
 """Bulk import: ``POST /api/v1/imports/{kind}`` with a CSV or XLSX file, all or nothing.
 
-Columns and their Chinese aliases: :mod:`responder.http.api.sheets`.  On any bad row nothing
+Columns and their Chinese aliases: :mod:`responder.services.sheets`.  On any bad row nothing
 is stored and the answer is 422 with every problem in ``error.details`` as
 ``{row, column, message}``; on success 201 with the counts of created records.
 """
@@ -16,11 +16,12 @@ from marshmallow import Schema, fields
 from werkzeug.datastructures import FileStorage
 
 from responder.errors import DomainError
-from responder.http.api.sheets import SHEETS, loader_for, sheet_for
+from responder.http.api.sheets import loader_for
 from responder.http.auth import current_actor
 from responder.models import db
 from responder.models.base import begin_write
 from responder.services import imports
+from responder.services.sheets import SHEETS, sheet_for
 
 blp = Blueprint(
     "imports",

@@ -27,9 +27,15 @@ blp = Blueprint(
 )
 
 
+#: Every administrative code is 6 (province, city, county) or 9/12 digits (township);
+#: which length a level takes is the service's rule.
+CODE_FORMAT = r"^\d{6,12}$"
+CODE_MESSAGE = "must be an administrative code of 6 to 12 digits"
+
+
 class JurisdictionSchema(Schema):
     id = f.Integer(dump_only=True)
-    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6,12}$"))
+    code = f.Text(required=True, validate=validate.Regexp(CODE_FORMAT, error=CODE_MESSAGE))
     name = f.name(required=True)
     level = f.code_of(JURISDICTION_LEVELS, required=True)
     parent_id = f.Integer(allow_none=True)
@@ -60,7 +66,11 @@ class JurisdictionSchema(Schema):
 
 
 class JurisdictionUpdateSchema(Schema):
+    """What an edit may change; the level stays (re-create a node to change it)."""
+
     name = f.name()
+    code = f.Text(validate=validate.Regexp(CODE_FORMAT, error=CODE_MESSAGE))
+    parent_id = f.Integer(allow_none=True, metadata={"description": "move under this node"})
     boundary = fields.Raw(allow_none=True)
     key_hazchem = fields.Boolean(metadata={"description": "mark or clear: 危化品重点县"})
     key_mining = fields.Boolean(metadata={"description": "mark or clear: 矿山重点县"})
@@ -133,6 +143,14 @@ class Item(MethodView):
         jurisdictions.update(db.session, current_actor(), node, data)
         db.session.commit()
         return node
+
+    @blp.response(204)
+    def delete(self, jurisdiction_id: int) -> None:
+        """Remove a node entered by mistake; 409 while it has subdivisions or records
+        (``details`` counts them by table)."""
+        node = jurisdictions.by_id_or_404(db.session, jurisdiction_id)
+        jurisdictions.delete(db.session, current_actor(), node)
+        db.session.commit()
 
 
 @blp.route("/locate")

@@ -36,11 +36,11 @@ blp = Blueprint(
 
 class TeamNeedSchema(Schema):
     specialty = f.code_of(SPECIALTIES, required=True)
-    count = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
+    count = f.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
 
 
 class MaterialNeedSchema(Schema):
-    material_id = fields.Integer(required=True)
+    material_id = f.Integer(required=True)
     quantity = fields.Float(
         required=True, allow_nan=False, validate=validate.Range(min=0, min_inclusive=False)
     )
@@ -64,18 +64,18 @@ class DocumentSchema(Schema):
 class EditableSchema(Schema):
     """What an owner writes on a draft (or a returned plan)."""
 
-    title = fields.String(validate=validate.Length(min=1, max=300))
+    title = f.Text(validate=validate.Length(min=1, max=300))
     plan_type = f.code_of(PLAN_TYPES)
     incident_types = f.codes_of(INCIDENT_TYPES)
-    version = fields.String(validate=validate.Length(min=1, max=20))
+    version = f.Text(validate=validate.Length(min=1, max=20))
     summary = f.text(10000)
     owner_body = f.text(200)
     published_on = fields.Date(allow_none=True)
     last_evaluated_on = fields.Date(allow_none=True)
     last_drill_on = fields.Date(allow_none=True)
-    hazard_source_ids = fields.List(fields.Integer())
+    hazard_source_ids = fields.List(f.Integer())
     parent_plan_ids = fields.List(
-        fields.Integer(), metadata={"description": "plans this one dovetails with"}
+        f.Integer(), metadata={"description": "plans this one dovetails with"}
     )
     team_needs = fields.List(fields.Nested(TeamNeedSchema))
     material_needs = fields.List(fields.Nested(MaterialNeedSchema))
@@ -84,14 +84,14 @@ class EditableSchema(Schema):
 class PlanSchema(EditableSchema):
     id = fields.Integer(dump_only=True)
     owner_kind = f.code_of(PLAN_OWNER_KINDS, load_default="enterprise")
-    enterprise_id = fields.Integer(allow_none=True)
-    jurisdiction_id = fields.Integer(
+    enterprise_id = f.Integer(allow_none=True)
+    jurisdiction_id = f.Integer(
         metadata={
             "description": "government plans: the owning jurisdiction; enterprise "
             "plans take the enterprise's"
         }
     )
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    title = f.Text(required=True, validate=validate.Length(min=1, max=300))
     plan_type = f.code_of(PLAN_TYPES, required=True)
     status = fields.String(dump_only=True)
     status_note = fields.String(dump_only=True)
@@ -146,7 +146,7 @@ class PlanSchema(EditableSchema):
 class PlanArgs(ListArgs):
     status = f.CommaList(PLAN_STATUSES)
     plan_type = f.CommaList(PLAN_TYPES)
-    enterprise_id = fields.Integer()
+    enterprise_id = f.Integer()
 
 
 class FileSchema(Schema):
@@ -154,20 +154,20 @@ class FileSchema(Schema):
 
 
 class ReasonSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    reason = f.Text(required=True, validate=validate.Length(min=1, max=1000))
 
 
 class WithdrawSchema(Schema):
-    reason = fields.String(load_default="", validate=validate.Length(max=1000))
+    reason = f.Text(load_default="", validate=validate.Length(max=1000))
 
 
 class ReviseSchema(EditableSchema):
-    version = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    version = f.Text(required=True, validate=validate.Length(min=1, max=20))
 
 
 class StaffSchema(Schema):
-    user_id = fields.Integer(required=True)
-    enterprise_id = fields.Integer(required=True)
+    user_id = f.Integer(required=True)
+    enterprise_id = f.Integer(required=True)
 
 
 def _readable(plan_id: int) -> Plan:
@@ -393,8 +393,8 @@ class Staff(MethodView):
 
 
 class FeasibilityArgs(Schema):
-    jurisdiction_id = fields.Integer(metadata={"description": "plans of this subtree"})
-    plan_id = fields.List(fields.Integer(), metadata={"description": "only these plans"})
+    jurisdiction_id = f.Integer(metadata={"description": "plans of this subtree"})
+    plan_id = fields.List(f.Integer(), metadata={"description": "only these plans"})
     only_problems = fields.Boolean(load_default=True)
 
 
@@ -410,16 +410,16 @@ class ShortfallSchema(Schema):
 
 
 class PlanCheckSchema(Schema):
-    plan_id = fields.Integer()
+    plan_id = f.Integer()
     title = fields.String()
-    enterprise_id = fields.Integer()
+    enterprise_id = f.Integer()
     enterprise = fields.String()
     feasible = fields.Boolean()
     shortfalls = fields.List(fields.Nested(ShortfallSchema))
 
 
 class FeasibilitySchema(Schema):
-    checked = fields.Integer()
+    checked = f.Integer()
     items = fields.List(fields.Nested(PlanCheckSchema))
 
 

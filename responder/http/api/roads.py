@@ -28,7 +28,7 @@ class ClosureSchema(Schema):
         load_default=None,
         metadata={"description": "travel-time multiplier; null closes"},
     )
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = f.Text(required=True, validate=validate.Length(min=1, max=500))
     edge_ids = fields.List(fields.Integer(), dump_only=True)
     network_version = fields.String(dump_only=True)
     created_by = fields.Integer(dump_only=True)

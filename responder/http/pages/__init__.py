@@ -19,6 +19,7 @@ from responder.http.pages import (
     registry_experts,  # noqa: F401  (its routes join the registry blueprint)
     registry_forms,  # noqa: F401  (likewise)
     registry_import,  # noqa: F401  (likewise)
+    registry_jurisdictions,  # noqa: F401  (likewise)
 )
 
 

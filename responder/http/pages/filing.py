@@ -158,6 +158,14 @@ def _rate_map(table: dict[str, Any], root: Jurisdiction | None, target: float) -
     return maps.embed(fmap, height="420px", title=_("备案率地图"))
 
 
+def _sort_args(kind: str) -> tuple[str | None, bool]:
+    """``?sort=<column>&dir=desc`` as the registry lists spell it; an unknown column is a
+    400 naming ``sort``."""
+    sort = (request.args.get("sort") or "").strip() or None
+    filing_rates.check_sort(kind, sort)
+    return sort, request.args.get("dir") == "desc"
+
+
 def _list_args() -> tuple[date, Jurisdiction | None, str | None]:
     industry = (request.args.get("industry") or "").strip() or None
     if industry is not None and industry not in INDUSTRIES:
@@ -170,9 +178,11 @@ def _list_args() -> tuple[date, Jurisdiction | None, str | None]:
 @login_required
 def filing_list(kind: str) -> Any:
     """A list behind a dashboard number, paged, narrowed by jurisdiction and industry, in
-    the page's language; the export links give the same rows."""
+    the page's language, sorted by any column (``?sort=&dir=desc``); the export links give
+    the same rows in the same order."""
     locale = "en" if select_locale().startswith("en") else "zh"
     day, root, industry = _list_args()
+    sort, descending = _sort_args(kind)
     page = _int_arg("page") or 1
     listing = filing_rates.listing(
         db.session,
@@ -183,6 +193,8 @@ def filing_list(kind: str) -> Any:
         industry=industry,
         offset=(page - 1) * LIST_ROWS,
         limit=LIST_ROWS,
+        sort=sort,
+        descending=descending,
     )
     return render_template(
         "filing/list.html",
@@ -207,13 +219,21 @@ def filing_list(kind: str) -> Any:
 )
 @login_required
 def filing_list_export(kind: str, fmt: str) -> Response:
-    """Every row of the list as shown (same filters, same words and headers)."""
+    """Every row of the list as shown (same filters, same order, same words and headers)."""
     locale = "en" if select_locale().startswith("en") else "zh"
     day, root, industry = _list_args()
+    sort, descending = _sort_args(kind)
     rows = (
         in_words(row, locale)
         for row in filing_rates.iter_all(
-            db.session, kind, day=day, rules=rules(), root=root, industry=industry
+            db.session,
+            kind,
+            day=day,
+            rules=rules(),
+            root=root,
+            industry=industry,
+            sort=sort,
+            descending=descending,
         )
     )
     body = (csv_bytes if fmt == "csv" else xlsx_bytes)(columns_for(kind, locale), rows)

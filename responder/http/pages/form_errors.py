@@ -80,6 +80,26 @@ CHINESE: tuple[Rewrite, ...] = (
         r"^a team moves into or out of '(\w+)' only through its incident.*$",
         "出动、到场、返回状态只能通过事件调度改变",
     ),
+    # the jurisdiction tree
+    _rule(
+        r"^code '(.+)' is not a valid (\w+) administrative code$",
+        "“{0}”不是该级别的有效行政区划代码",
+    ),
+    _rule(r"^jurisdiction code '(.+)' already exists$", "行政区划代码“{}”已存在"),
+    _rule(r"^must be an administrative code of 6 to 12 digits$", "行政区划代码须为 6 至 12 位数字"),
+    _rule(r"^a (\w+) cannot sit under a (\w+)$", "级别必须低于上级区划的级别"),
+    _rule(
+        r"^a jurisdiction cannot move under itself or one of its own subdivisions$",
+        "不能移到本区划自身或其下级之下",
+    ),
+    _rule(r"^boundary is not JSON: .*$", "边界文件不是有效的 JSON"),
+    _rule(
+        r"^boundary must be a GeoJSON Polygon or MultiPolygon$",
+        "边界必须是 GeoJSON 面（Polygon 或 MultiPolygon）",
+    ),
+    _rule(r"^boundary geometry is malformed: (.+)$", "边界几何有误：{}"),
+    _rule(r"^boundary coordinates are out of range$", "边界坐标超出经纬度范围"),
+    _rule(r"^boundary polygon is empty or self-intersecting$", "边界多边形为空或自相交"),
 )
 
 

@@ -1,7 +1,7 @@
 """Bulk import from a page: blank templates, a preview with the column mapping, and the
 all-or-nothing import with a progress bar.
 
-The import is the API's: the same sheet (:mod:`responder.http.api.sheets`: columns, Chinese
+The import is the API's: the same sheet (:mod:`responder.services.sheets`: columns, Chinese
 aliases, row loaders that use the API schemas and services) and the same
 :func:`responder.services.imports.import_rows`, so a row refused here is refused there with
 the same row, column and message.
@@ -33,15 +33,7 @@ from flask_login import login_required
 from werkzeug.datastructures import FileStorage
 
 from responder.errors import DomainError, InvalidInput
-from responder.http.api.sheets import (
-    ALIASES,
-    CRS_ALIASES,
-    KIND_ALIASES,
-    SHEETS,
-    Sheet,
-    loader_for,
-    sheet_for,
-)
+from responder.http.api.sheets import SCHEMAS, loader_for
 from responder.http.auth import current_actor
 from responder.http.pages.form_errors import localized
 from responder.http.pages.registry import LISTINGS, bp
@@ -49,6 +41,7 @@ from responder.models import db
 from responder.models.base import begin_write
 from responder.services import imports
 from responder.services.actors import Actor
+from responder.services.sheets import ALIASES, CRS_ALIASES, KIND_ALIASES, SHEETS, Sheet, sheet_for
 
 #: Rows shown in the preview.
 PREVIEW_ROWS = 5
@@ -181,7 +174,7 @@ def import_preview(kind: str) -> Any:
 
 
 def _required(sheet: Sheet) -> list[str]:
-    schema = sheet.schema()
+    schema = SCHEMAS[sheet.name]()
     return [
         name
         for name, f in schema.fields.items()

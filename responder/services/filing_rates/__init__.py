@@ -44,6 +44,8 @@ from responder.services.filing_rates.core import (
 )
 from responder.services.filing_rates.history import FAR, totals_on, trend
 from responder.services.filing_rates.list_queries import DRILL_SCOPES, ENTERPRISE_DRILL_TYPES
+from responder.services.filing_rates.list_sorting import COLUMNS as LIST_COLUMNS
+from responder.services.filing_rates.list_sorting import check_sort
 from responder.services.filing_rates.lists import LISTS, Listing, ListQuery, iter_all, listing
 from responder.services.filing_rates.tables import GROUPINGS, NO_GRADE, rates, total
 
@@ -53,11 +55,13 @@ __all__ = [
     "FAR",
     "GROUPINGS",
     "LISTS",
+    "LIST_COLUMNS",
     "NO_GRADE",
     "ListQuery",
     "Listing",
     "Point",
     "Rate",
+    "check_sort",
     "evaluates_clause",
     "iter_all",
     "listing",
