@@ -206,3 +206,29 @@ def test_delete_of_a_mistaken_node_is_audited(region: Any, sign_in: Any) -> None
         select(AuditEntry).where(AuditEntry.entity == "jurisdiction", AuditEntry.action == "delete")
     )
     assert entry is not None and entry.entity_id == street.id
+
+
+def test_the_edit_form_marks_and_clears_a_key_county_and_refuses_a_township(
+    region: Any, sign_in: Any
+) -> None:
+    client = sign_in("admin")
+    county = region.west
+    assert county.level == "county"
+    url = f"/jurisdictions/{county.id}/edit"
+    assert 'name="key_hazchem"' in text(client.get(url))
+    base = {"name": county.name, "code": county.code, "parent_id": county.parent_id}
+    response = post(client, url, {**base, "key_marks": "1", "key_hazchem": "1"})
+    assert response.status_code == 302, text(response)
+    db.session.refresh(county)
+    assert county.key_hazchem is True and county.key_mining is False
+    response = post(client, url, {**base, "key_marks": "1"})
+    assert response.status_code == 302
+    db.session.refresh(county)
+    assert county.key_hazchem is False
+    form = {"parent_id": county.id, "level": "township", "code": "330102002", "name": "乙街道"}
+    refused = post(client, "/jurisdictions/new", {**form, "key_mining": "1"})
+    assert refused.status_code == 422
+    assert field_error(text(refused), "key_mining")
+    assert node("330102002") is None
+    township_page = text(client.get(f"/jurisdictions/{township(client, county).id}/edit"))
+    assert 'name="key_hazchem"' not in township_page

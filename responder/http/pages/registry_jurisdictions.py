@@ -30,6 +30,7 @@ from responder.errors import Conflict, DomainError
 from responder.http.api.jurisdictions import JurisdictionSchema, JurisdictionUpdateSchema
 from responder.http.auth import current_actor
 from responder.http.pages.form_errors import localized
+from responder.http.pages.key_counties import KEY_FIELDS
 from responder.http.pages.registry import bp, jurisdiction_options
 from responder.http.pages.registry_forms import Errors, validated
 from responder.models import Jurisdiction, db
@@ -107,6 +108,11 @@ def _form_data(form: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
     boundary = _boundary_upload(request.files.get("boundary_file"))
     if boundary is not None:
         data["boundary"] = boundary
+    if creating or form.get("key_marks") == "1":
+        # The key-county checkboxes are shown when creating and on a county's own form
+        # (the hidden ``key_marks`` says so); an unticked box clears its mark.
+        for name in jurisdictions.KEY_FLAGS:
+            data[name] = bool(form.get(name))
     return data
 
 
@@ -156,6 +162,7 @@ def _render(
         parents=_parent_options(actor, node),
         may_be_root=actor.scope_path is None,
         levels=JURISDICTION_LEVELS,
+        key_fields=KEY_FIELDS,
         action=(
             url_for("registry.jurisdiction_edit", record_id=node.id)
             if node is not None
@@ -177,7 +184,8 @@ def _parent_url(parent_id: Any) -> str:
 
 
 def _resubmitted(form: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: form.get(key, "") for key in ("name", "code", "level", "parent_id")}
+    values = {key: form.get(key, "") for key in ("name", "code", "level", "parent_id")}
+    return values | {name: bool(form.get(name)) for name in jurisdictions.KEY_FLAGS}
 
 
 @bp.route("/jurisdictions/new", methods=["GET", "POST"], endpoint="jurisdiction_new")
@@ -212,7 +220,9 @@ def jurisdiction_edit(record_id: int) -> Any:
             return _render(node, _resubmitted(request.form), errors, 422)
         flash(_("已保存：%(name)s", name=saved.name), "success")
         return redirect(url_for("registry.jurisdictions_detail", record_id=saved.id))
-    values = {"name": node.name, "code": node.code, "parent_id": node.parent_id or ""}
+    values: dict[str, Any] = {"name": node.name, "code": node.code}
+    values |= {"parent_id": node.parent_id or ""}
+    values |= {name: getattr(node, name) for name in jurisdictions.KEY_FLAGS}
     return _render(node, values, {})
 
 
