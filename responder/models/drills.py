@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from responder.models.base import Base, Located, utcnow
 from responder.models.geography import Jurisdiction
+from responder.models.registry import RescueTeam
 
 
 class Drill(Base):
@@ -95,6 +96,7 @@ class DrillInject(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
 
     drill: Mapped[Drill] = relationship(back_populates="injects")
+    team: Mapped[RescueTeam | None] = relationship()
 
 
 class DrillRun(Base):
