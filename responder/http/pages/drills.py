@@ -219,7 +219,7 @@ def _editor(
         "drills/editor.html",
         drill=drill,
         map_html=embed(fmap, height="64vh", title="drill editor map"),
-        places=_places(bounds),
+        places=_places(_places_bounds(drill, network)),
         enterprise_names=_enterprise_names(drill),
         teams=_team_choices(),
         incident_types=INCIDENT_TYPES,
@@ -251,9 +251,25 @@ def _closure_shapes(injects: Any, start: datetime) -> list[dict[str, Any]]:
     ]
 
 
+def _places_bounds(drill: Drill, network: Any) -> Any:
+    """Where the editor offers enterprises: the drill's jurisdiction, else the road
+    network's extent (and anything the scenario already uses)."""
+    area = area_bounds([drill.jurisdiction]) if drill.jurisdiction else None
+    area = area or (network.bounds if network is not None else None)
+    used = _drill_bounds(drill)
+    if area is None or used is None:
+        return area or used
+    return (
+        min(area[0], used[0]),
+        min(area[1], used[1]),
+        max(area[2], used[2]),
+        max(area[3], used[3]),
+    )
+
+
 def _places(bounds: Any) -> list[dict[str, Any]]:
     """Enterprises (with their major hazard sources) the organizer can place incidents on,
-    within the editor map's frame grown by a margin."""
+    within ``bounds`` grown by a margin (at most 3000, the first registered)."""
     query = select(Enterprise).where(Enterprise.retired_at.is_(None))
     if bounds is not None:
         min_lon, min_lat, max_lon, max_lat = bounds
