@@ -174,6 +174,16 @@ def add_closures(fmap: folium.Map, closures: Sequence[Mapping[str, Any]]) -> Non
                 tooltip=tooltip,
             ).add_to(group)
         elif closure.get("lon") is not None and closure.get("lat") is not None:
+            folium.CircleMarker(  # seen at any zoom; the circle below is the closed area
+                [closure["lat"], closure["lon"]],
+                radius=7,
+                color="#ffffff",
+                weight=2,
+                fill=True,
+                fill_color=CLOSURE,
+                fill_opacity=0.95,
+                tooltip=tooltip,
+            ).add_to(group)
             folium.Circle(
                 [closure["lat"], closure["lon"]],
                 radius=max(float(closure.get("radius_m") or 30.0), 15.0),

@@ -156,7 +156,7 @@ def _screens(browser: Any, base: str, urls: dict[str, str]) -> None:
             sign_in(tab, "organizer")
             for name, url in urls.items():
                 for lang in ("zh", "en"):
-                    tab.goto(f"{base}{url}" + ("?lang=en" if lang == "en" else ""))
+                    tab.goto(f"{base}{url}?lang=" + ("en" if lang == "en" else "zh_Hans_CN"))
                     tab.wait_for_selector("body[data-map-ready=yes], iframe.map", timeout=20000)
                     tab.wait_for_timeout(800)
                     path = ARTIFACTS / f"drill_{name}_{width}_{lang}.png"
