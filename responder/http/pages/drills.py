@@ -77,7 +77,7 @@ def drill_clock(moment: datetime | str | None, with_date: bool = False) -> str:
 def inject_kind_labels() -> dict[str, str]:
     """The inject kinds in the page's language."""
     return {
-        "road_closure": _("道路封闭"),
+        "road_closure": _("封路"),
         "team_unavailable": _("队伍不可用"),
         "second_incident": _("次生事故"),
         "severity_raised": _("事故升级"),
@@ -97,7 +97,7 @@ def map_words() -> dict[str, str]:
         "not_judged": _("不评定"),
         "min": _("分钟"),
         "title": _("演练 · 虚线 = 超标准"),
-        "closure": _("道路封闭"),
+        "closure": _("封路"),
         "second": _("次生事故"),
     }
 
@@ -243,7 +243,7 @@ def _closure_shapes(injects: Any, start: datetime) -> list[dict[str, Any]]:
             "lat": i.lat,
             "radius_m": i.radius_m,
             "line": i.line,
-            "label": f"{_('道路封闭')} +{i.at_min:g} {_('分钟')} "
+            "label": f"{_('封路')} +{i.at_min:g} {_('分钟')} "
             f"({drill_clock(start + timedelta(minutes=i.at_min))}) {i.note}".strip(),
         }
         for i in injects
@@ -576,7 +576,7 @@ def _run_map(drill_run: Any) -> Any:
     closures = [
         {
             **i,
-            "label": f"{_('道路封闭')} +{i['at_min']:g} {_('分钟')} ({drill_clock(i['at'])})",
+            "label": f"{_('封路')} +{i['at_min']:g} {_('分钟')} ({drill_clock(i['at'])})",
         }
         for i in drill_run.results.get("injects", [])
         if i["kind"] == "road_closure"
