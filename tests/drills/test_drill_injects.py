@@ -184,6 +184,9 @@ def test_a_drill_with_every_kind_of_inject_changes_nothing_live(world, login_as,
     assert kinds == ["road_closure", "team_unavailable", "second_incident", "severity_raised"]
     assert result["results"]["injects"][0]["at"] == "2026-03-01T01:02:00+00:00"  # 09:02 local
 
+    csv_text = api.get(f"/api/v1/drill-runs/{result['id']}/timeline.csv").get_data(as_text=True)
+    assert "inject: team_unavailable" in csv_text and hazchem[2].name in csv_text
+
     db.session.expire_all()
     assert table_digests() == before  # no live closure, team status or stock moved
     new_entries = db.session.scalars(select(AuditEntry).where(AuditEntry.id > audit_before)).all()

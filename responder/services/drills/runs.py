@@ -310,6 +310,7 @@ def timeline_rows(drill_run: DrillRun) -> list[dict[str, Any]]:
                     "standard_min": team["standard_min"],
                     "met": {True: "met", False: "MISSED"}.get(team["met"], "not judged"),
                     "free_again_at": team["free_at"],
+                    "note": _team_note(team),
                 }
             )
         for fill in entry["materials"]:
@@ -332,7 +333,41 @@ def timeline_rows(drill_run: DrillRun) -> list[dict[str, Any]]:
                     "note": need["message"],
                 }
             )
+    for inject in drill_run.results.get("injects", []):
+        rows.append(
+            {
+                "drill_id": drill_run.drill_id,
+                "run_id": drill_run.id,
+                "type": f"inject: {inject['kind']}",
+                "incident_at": inject["at"],
+                "team_id": inject.get("team_id") or "",
+                "team": inject.get("team", ""),
+                "note": _inject_note(inject),
+            }
+        )
     return [{column: row.get(column, "") for column in TIMELINE_COLUMNS} for row in rows]
+
+
+def _team_note(team: dict[str, Any]) -> str:
+    notes = []
+    if team.get("reinforcement"):
+        notes.append("reinforcement after a severity raise")
+    if team.get("detour_s"):
+        notes.append(f"detour +{team['detour_s'] / 60:.1f} min (drill road closure)")
+    return "; ".join(notes)
+
+
+def _inject_note(inject: dict[str, Any]) -> str:
+    """What an inject was and did, in words (the CSV is read in spreadsheets)."""
+    effect = inject.get("effect") or {}
+    if inject["kind"] == "road_closure":
+        detoured = ", ".join(f"{d['name']} (#{d['index']})" for d in effect.get("detoured", []))
+        return f"{effect.get('edges_closed', 0)} road edges closed; detoured: {detoured or 'none'}"
+    if inject["kind"] == "team_unavailable":
+        return "busy then; not sent again" if effect.get("was_busy") else "not sent from then on"
+    if inject["kind"] == "second_incident":
+        return f"incident #{effect.get('index')}"
+    return f"raised to {inject.get('severity')}: {effect.get('teams_sent', 0)} more team(s)"
 
 
 def run_json(drill_run: DrillRun) -> dict[str, Any]:
