@@ -1,5 +1,6 @@
-"""Drill and coverage maps: the 【演练】 DRILL watermark, a drill run's incidents, teams and
-routes, and coverage (roads reached within the standard or not, hazard sources coloured).
+"""Drill and coverage maps: the 【演练】 DRILL watermark, a drill run's incidents, teams,
+routes and road closures, and coverage (roads reached within the standard or not, hazard
+sources coloured).
 
 Takes plain values (a run's results JSON, lists of lon/lat arrays) so it stays a leaf.
 """
@@ -62,9 +63,38 @@ def add_watermark(fmap: folium.Map, text: str = WATERMARK_TEXT) -> Watermark:
     return mark
 
 
-def add_drill_run(fmap: folium.Map, incidents: Sequence[Mapping[str, Any]]) -> None:
+#: The fixed words of a drill run's map, in Chinese; pages pass their own language's.
+DRILL_WORDS: dict[str, str] = {
+    "incident": "模拟事故",
+    "unmet": "未满足",
+    "response": "到达用时",
+    "standard": "标准",
+    "met": "结果",
+    "yes": "达标",
+    "no": "超标准",
+    "not_judged": "不评定",
+    "min": "分钟",
+    "title": "演练 · 虚线 = 超标准",
+    "closure": "封路",
+    "second": "次生事故",
+}
+
+
+def add_drill_run(
+    fmap: folium.Map,
+    incidents: Sequence[Mapping[str, Any]],
+    *,
+    closures: Sequence[Mapping[str, Any]] = (),
+    words: Mapping[str, str] | None = None,
+    specialty_labels: Mapping[str, str] | None = None,
+) -> None:
     """Draw a run's simulated incidents (numbered), the teams sent and their routes
-    coloured by specialty; teams that missed the standard get a dashed route."""
+    coloured by specialty (teams that missed the standard get a dashed route), and the
+    drill's road closures.  ``words`` and ``specialty_labels`` give the page's language
+    (default: Chinese words, specialty codes)."""
+    w = {**DRILL_WORDS, **(words or {})}
+    names = specialty_labels or {}
+    minutes = w["min"]
     points = []
     for entry in incidents:
         incident = entry["incident"]
@@ -74,14 +104,15 @@ def add_drill_run(fmap: folium.Map, incidents: Sequence[Mapping[str, Any]]) -> N
                 incident["lon"],
                 incident["lat"],
                 f"#{entry['index']} {incident.get('label', incident['type'])} "
-                f"(+{incident['offset_min']:g} min)",
+                f"(+{incident['offset_min']:g} {minutes})",
                 KIND["incident"],
-                rows=[("未满足 unmet", str(unmet))] if unmet else [],
+                rows=[(w["unmet"], str(unmet))] if unmet else [],
             )
         )
     add_markers(fmap, points, layer="simulated incidents")
     routes = folium.FeatureGroup(name="routes")
     teams = []
+    verdicts = {True: w["yes"], False: w["no"]}
     for entry in incidents:
         for team in entry.get("teams", []):
             colour = SPECIALTY.get(team["specialty"], KIND["team"]).hex
@@ -93,7 +124,7 @@ def add_drill_run(fmap: folium.Map, incidents: Sequence[Mapping[str, Any]]) -> N
                     opacity=0.85,
                     dash_array="8 6" if team["met"] is False else None,
                     tooltip=map_text(
-                        f"#{entry['index']} {team['name']}: {team['response_s'] / 60:.1f} min"
+                        f"#{entry['index']} {team['name']}: {team['response_s'] / 60:.1f} {minutes}"
                     ),
                 ).add_to(routes)
             teams.append(
@@ -103,25 +134,68 @@ def add_drill_run(fmap: folium.Map, incidents: Sequence[Mapping[str, Any]]) -> N
                     team["name"],
                     SPECIALTY.get(team["specialty"], KIND["team"]),
                     rows=[
-                        ("事故 incident", f"#{entry['index']}"),
-                        ("到达 response", f"{team['response_s'] / 60:.1f} min"),
-                        ("标准 standard", f"{team['standard_min']:g} min"),
-                        (
-                            "达标 met",
-                            {True: "是 yes", False: "否 NO"}.get(team["met"], "不评定 not judged"),
-                        ),
+                        (w["incident"], f"#{entry['index']}"),
+                        (w["response"], f"{team['response_s'] / 60:.1f} {minutes}"),
+                        (w["standard"], f"{team['standard_min']:g} {minutes}"),
+                        (w["met"], verdicts.get(team["met"], w["not_judged"])),
                     ],
                 )
             )
     routes.add_to(fmap)
     add_markers(fmap, teams, layer="teams")
+    add_closures(fmap, closures)
     used = {team["specialty"] for entry in incidents for team in entry.get("teams", [])}
-    add_legend(
-        fmap,
-        [("模拟事故 simulated incident", KIND["incident"])]
-        + [(code, SPECIALTY[code]) for code in sorted(used) if code in SPECIALTY],
-        title="演练 drill · 虚线=超标准 dashed=missed",
-    )
+    entries = [(w["incident"], KIND["incident"])]
+    entries += [
+        (names.get(code, code), SPECIALTY[code]) for code in sorted(used) if code in SPECIALTY
+    ]
+    if closures:
+        entries.append((w["closure"], CLOSURE_STYLE))
+    add_legend(fmap, entries, title=w["title"])
+
+
+CLOSURE = "#7a0019"
+CLOSURE_STYLE = MarkerStyle("darkred", "road-barrier")
+
+
+def add_closures(fmap: folium.Map, closures: Sequence[Mapping[str, Any]]) -> None:
+    """Draw a drill's road closures: a circle of ``radius_m`` round (``lon``, ``lat``) or a
+    thick dashed ``line``; ``label`` is the tooltip (e.g. "封路 +10 分钟 10:10")."""
+    if not closures:
+        return
+    group = folium.FeatureGroup(name="drill road closures")
+    for closure in closures:
+        tooltip = map_text(closure.get("label", ""))
+        if closure.get("line"):
+            folium.PolyLine(
+                [[lat, lon] for lon, lat in closure["line"]],
+                color=CLOSURE,
+                weight=8,
+                opacity=0.8,
+                dash_array="4 6",
+                tooltip=tooltip,
+            ).add_to(group)
+        elif closure.get("lon") is not None and closure.get("lat") is not None:
+            folium.CircleMarker(  # seen at any zoom; the circle below is the closed area
+                [closure["lat"], closure["lon"]],
+                radius=7,
+                color="#ffffff",
+                weight=2,
+                fill=True,
+                fill_color=CLOSURE,
+                fill_opacity=0.95,
+                tooltip=tooltip,
+            ).add_to(group)
+            folium.Circle(
+                [closure["lat"], closure["lon"]],
+                radius=max(float(closure.get("radius_m") or 30.0), 15.0),
+                color=CLOSURE,
+                weight=3,
+                fill=True,
+                fill_opacity=0.35,
+                tooltip=tooltip,
+            ).add_to(group)
+    group.add_to(fmap)
 
 
 #: The coverage map's words (Chinese, the pages' default); a page passes its own language.

@@ -13,7 +13,7 @@ from responder.models.dispatch import (
     Proposal,
     RoadClosure,
 )
-from responder.models.drills import Drill, DrillIncident, DrillRun
+from responder.models.drills import Drill, DrillIncident, DrillInject, DrillRun
 from responder.models.enterprises import Enterprise, HazardSource
 from responder.models.geography import Jurisdiction
 from responder.models.plans import (
@@ -52,6 +52,7 @@ __all__ = [
     "Depot",
     "Drill",
     "DrillIncident",
+    "DrillInject",
     "DrillRecord",
     "DrillRecordPlan",
     "DrillRun",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from responder.models.base import Base, Located, utcnow
 from responder.models.geography import Jurisdiction
+from responder.models.registry import RescueTeam
 
 
 class Drill(Base):
@@ -39,6 +40,11 @@ class Drill(Base):
     runs: Mapped[list[DrillRun]] = relationship(
         back_populates="drill", order_by="DrillRun.id.desc()"
     )
+    injects: Mapped[list[DrillInject]] = relationship(
+        back_populates="drill",
+        cascade="all, delete-orphan",
+        order_by="(DrillInject.at_min, DrillInject.id)",
+    )
 
 
 class DrillIncident(Located, Base):
@@ -53,8 +59,44 @@ class DrillIncident(Located, Base):
     severity: Mapped[str] = mapped_column(String(20))
     offset_min: Mapped[float] = mapped_column(default=0.0)
     note: Mapped[str] = mapped_column(String(500), default="")
+    #: The enterprise the incident was placed on (its plans are the ones it exercises).
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
 
     drill: Mapped[Drill] = relationship(back_populates="incidents")
+
+
+class DrillInject(Base):
+    """A timed event in a drill's scenario script, ``at_min`` minutes after the start.
+
+    ``kind`` says which columns it uses: ``road_closure`` closes the roads within
+    ``radius_m`` of the point (``lon``, ``lat``) or along ``line`` ([[lon, lat], ...]);
+    ``team_unavailable`` takes ``team_id`` out of the drill; ``second_incident`` is a
+    further simulated incident (``incident_type``, ``severity``, the point and optionally
+    ``enterprise_id``); ``severity_raised`` raises ``incident_id`` to ``severity``.
+    """
+
+    __tablename__ = "drill_injects"
+    __table_args__ = (CheckConstraint("at_min >= 0", name="at_nonnegative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    at_min: Mapped[float] = mapped_column(default=0.0)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("drill_incidents.id", ondelete="CASCADE")
+    )
+    incident_type: Mapped[str | None] = mapped_column(String(32))
+    severity: Mapped[str | None] = mapped_column(String(20))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
+    lon: Mapped[float | None] = mapped_column()
+    lat: Mapped[float | None] = mapped_column()
+    radius_m: Mapped[float | None] = mapped_column()
+    line: Mapped[list[list[float]] | None] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    drill: Mapped[Drill] = relationship(back_populates="injects")
+    team: Mapped[RescueTeam | None] = relationship()
 
 
 class DrillRun(Base):
@@ -75,5 +117,8 @@ class DrillRun(Base):
     registry_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
     results: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: The organizers' evaluation (what went well, gaps, actions with owners and due dates)
+    #: and the plan drill records made of the run; None until first saved.
+    evaluation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     drill: Mapped[Drill] = relationship(back_populates="runs")

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from responder.errors import Conflict, InvalidInput
-from responder.models import DrillRecord, DrillRecordPlan, EvaluationRecord, Plan
+from responder.models import Drill, DrillRecord, DrillRecordPlan, EvaluationRecord, Plan
 from responder.services import audit, documents
 from responder.services import plans as plan_service
 from responder.services.actors import Actor
@@ -50,7 +50,9 @@ def record_drill(
 
     ``kind`` is a :data:`~responder.vocabulary.DRILL_KINDS` code (``tabletop`` for a
     simulator run).  The actor needs ``plans.submit`` on every plan (their own enterprise's
-    for enterprise staff); ``drill_id`` links the simulator drill it came from.  An
+    for enterprise staff); ``drill_id`` links the simulator drill it came from, and a
+    drill organizer (``drills.write`` in the plan's jurisdiction) may record a tabletop
+    drill of that simulator drill too.  An
     attachment (report, photos: PDF, DOCX, PNG, JPEG) is stored like plan documents.
     """
     wanted = sorted(set(plan_ids))
@@ -69,7 +71,7 @@ def record_drill(
         plan = found.get(plan_id)
         if plan is None:
             raise InvalidInput(f"plan {plan_id} does not exist", field="plan_ids")
-        plan_service.require_on(session, actor, "plans.submit", plan)
+        _require_may_record(session, actor, plan, drill_id, kind)
         if plan.status not in LIVE_STATUSES:
             raise Conflict(
                 f"plan {plan_id} is {plan.status}; drill its current version", field="plan_ids"
@@ -112,6 +114,19 @@ def record_drill(
         },
     )
     return record
+
+
+def _require_may_record(
+    session: Session, actor: Actor, plan: Plan, drill_id: int | None, kind: str
+) -> None:
+    """Plan staff record drills of their plans; the organizer of a simulator drill records
+    it as a tabletop drill of plans in their jurisdiction."""
+    if drill_id is not None and kind == "tabletop" and actor.can("drills.write"):
+        if session.get(Drill, drill_id) is None:
+            raise InvalidInput(f"drill {drill_id} does not exist", field="drill_id")
+        actor.require("drills.write", path=plan.jurisdiction.path, what="the plan")
+        return
+    plan_service.require_on(session, actor, "plans.submit", plan)
 
 
 def _attach(

@@ -60,7 +60,8 @@ def test_click_to_place_run_and_report(page, world, times_to, app):
     assert "危险化学品 需要 1 支，可派 0 支" in report  # unmet needs in the page language
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(Path(ARTIFACTS) / "drill_report.png"), full_page=True)
-    assert "min</td>" in report  # the 准备 and 路程 columns carry their unit
+    assert "准备（分钟）" in report and "路程（分钟）" in report  # the columns carry their unit
+    assert "UTC" not in page.inner_text("main")  # local clock times (Asia/Shanghai)
     db.session.rollback()
     assert db.session.get(RescueTeam, team.id).status == "available"
     assert page.log.problems() == []

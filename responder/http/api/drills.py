@@ -7,7 +7,7 @@ import csv
 import io
 from typing import Any
 
-from flask import Response, url_for
+from flask import Response, current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -26,8 +26,13 @@ class DrillIncidentSchema(Schema):
     id = f.Integer(dump_only=True)
     type = f.code_of(INCIDENT_TYPES, required=True)
     severity = f.code_of(SEVERITIES, required=True)
-    lon = f.lon(required=True)
-    lat = f.lat(required=True)
+    lon = f.lon(load_default=None, metadata={"description": "needed unless enterprise_id"})
+    lat = f.lat(load_default=None, metadata={"description": "needed unless enterprise_id"})
+    enterprise_id = f.Integer(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "placed on this enterprise (its location is used)"},
+    )
     offset_min = fields.Float(
         load_default=0.0,
         allow_nan=False,
@@ -35,6 +40,58 @@ class DrillIncidentSchema(Schema):
         metadata={"description": "minutes after the drill start"},
     )
     note = f.text(500, load_default="")
+
+
+class DrillInjectSchema(Schema):
+    """A timed inject; which fields it needs depends on ``kind`` (checked by the service)."""
+
+    id = f.Integer(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(drills.INJECT_KINDS))
+    at_min = fields.Float(
+        required=True,
+        allow_nan=False,
+        validate=validate.Range(0, drills.MAX_OFFSET_MIN),
+        metadata={"description": "minutes after the drill start"},
+    )
+    lon = f.lon(allow_none=True, load_default=None)
+    lat = f.lat(allow_none=True, load_default=None)
+    radius_m = fields.Float(
+        allow_none=True,
+        load_default=None,
+        allow_nan=False,
+        metadata={"description": "road_closure: roads this close to the point or line"},
+    )
+    line = fields.List(
+        fields.List(fields.Float(allow_nan=False), validate=validate.Length(equal=2)),
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "road_closure: [[lon, lat], ...] along the closed road"},
+    )
+    team_id = f.Integer(allow_none=True, load_default=None)
+    incident_id = f.Integer(
+        allow_none=True, load_default=None, metadata={"description": "severity_raised"}
+    )
+    type = f.code_of(INCIDENT_TYPES, allow_none=True, load_default=None)
+    severity = f.code_of(SEVERITIES, allow_none=True, load_default=None)
+    enterprise_id = f.Integer(allow_none=True, load_default=None)
+    note = f.text(500, load_default="")
+
+
+class ActionSchema(Schema):
+    action = f.text(1000, load_default="")
+    owner = f.text(200, load_default="")
+    due_on = fields.Date(allow_none=True, load_default=None)
+
+
+class EvaluationSchema(Schema):
+    went_well = f.text(4000, load_default="")
+    gaps = f.text(4000, load_default="")
+    actions = fields.List(fields.Nested(ActionSchema), load_default=list)
+
+
+class PlanDrillSchema(Schema):
+    plan_ids = fields.List(f.Integer(), required=True)
+    participants = f.Integer(load_default=0, validate=validate.Range(0, 100000))
 
 
 class DrillSchema(Schema):
@@ -45,6 +102,7 @@ class DrillSchema(Schema):
     jurisdiction_id = f.Integer(allow_none=True, load_default=None)
     owner_id = f.Integer(dump_only=True)
     incidents = fields.List(fields.Nested(DrillIncidentSchema), load_default=list)
+    injects = fields.Function(lambda d: [drills.inject_dict(i) for i in d.injects], dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
     runs = fields.Function(
@@ -157,6 +215,36 @@ class DrillIncidentItem(MethodView):
         return ""
 
 
+@blp.route("/drills/<int:drill_id>/injects")
+class DrillInjects(MethodView):
+    @blp.arguments(DrillInjectSchema)
+    @blp.response(201)
+    def post(self, data: dict[str, Any], drill_id: int) -> Any:
+        """Add a timed inject: a road closure, a team going unavailable, a second incident
+        or a raised severity, at ``at_min`` minutes after the start."""
+        drill = drills.get(db.session, drill_id)
+        inject = drills.add_inject(
+            db.session,
+            current_actor(),
+            drill,
+            {k: v for k, v in data.items() if v is not None},
+            network=loaded_road_network(),
+            snap_max_m=snap_max_m(),
+        )
+        db.session.commit()
+        return drills.inject_dict(inject), 201
+
+
+@blp.route("/drills/<int:drill_id>/injects/<int:inject_id>")
+class DrillInjectItem(MethodView):
+    @blp.response(204)
+    def delete(self, drill_id: int, inject_id: int) -> Any:
+        drill = drills.get(db.session, drill_id)
+        drills.remove_inject(db.session, current_actor(), drill, inject_id)
+        db.session.commit()
+        return ""
+
+
 @blp.route("/drills/<int:drill_id>/runs")
 class DrillRuns(MethodView):
     @blp.response(200)
@@ -200,6 +288,49 @@ class DrillRunItem(MethodView):
     @blp.response(200)
     def get(self, run_id: int) -> Any:
         return drills.run_json(_readable_run(run_id))
+
+
+@blp.route("/drill-runs/<int:run_id>/evaluation")
+class DrillRunEvaluation(MethodView):
+    @blp.arguments(EvaluationSchema)
+    @blp.response(200)
+    def put(self, data: dict[str, Any], run_id: int) -> Any:
+        """Save the run's evaluation: what went well, gaps, actions with owners and due
+        dates (the drill's owner or an admin)."""
+        drill_run = drills.get_run(db.session, run_id)
+        drill = drills.get(db.session, drill_run.drill_id)
+        evaluation = drills.evaluate(db.session, current_actor(), drill, drill_run, data)
+        db.session.commit()
+        return evaluation
+
+
+@blp.route("/drill-runs/<int:run_id>/plans")
+class DrillRunPlans(MethodView):
+    @blp.response(200)
+    def get(self, run_id: int) -> Any:
+        """The filed plans the run exercised (enterprise plans of the enterprises its
+        incidents were placed on, government plans for the incident types)."""
+        return drills.plan_choices(db.session, _readable_run(run_id))
+
+    @blp.arguments(PlanDrillSchema)
+    @blp.response(201)
+    def post(self, data: dict[str, Any], run_id: int) -> Any:
+        """Record the run as a tabletop drill of the chosen plans (moves their drill due
+        dates); one drill record per plan owner."""
+        drill_run = drills.get_run(db.session, run_id)
+        drill = drills.get(db.session, drill_run.drill_id)
+        ids = drills.record_plan_drills(
+            db.session,
+            current_actor(),
+            drill,
+            drill_run,
+            plan_ids=data["plan_ids"],
+            today=today(),
+            timezone=current_app.config["TIMEZONE"],
+            participants=data["participants"],
+        )
+        db.session.commit()
+        return {"record_ids": ids}, 201
 
 
 @blp.route("/drill-runs/<int:run_id>/timeline.csv")

@@ -100,6 +100,29 @@ CHINESE: tuple[Rewrite, ...] = (
     _rule(r"^boundary geometry is malformed: (.+)$", "边界几何有误：{}"),
     _rule(r"^boundary coordinates are out of range$", "边界坐标超出经纬度范围"),
     _rule(r"^boundary polygon is empty or self-intersecting$", "边界多边形为空或自相交"),
+    # Drill editor and report (h13c).
+    _rule(
+        r"^at_min must be a number of minutes between 0 and (\d+)$", "必须是 0 到 {} 之间的分钟数"
+    ),
+    _rule(r"^pick the closed road on the map \(lon, lat\)$", "请在地图上点击要封闭的道路"),
+    _rule(r"^no road within (\S+) m there to close$", "该处 {} 米内没有可封闭的道路"),
+    _rule(r"^lon must be within \[-180, 180\]$", "请在地图上选择有效的位置"),
+    _rule(r"^unknown inject kind '(.*)'.*$", "未知的注入类型“{}”"),
+    _rule(r"^the incident is already (\w+): raise it to a higher grade$", "请选择比当前更高的等级"),
+    _rule(r"^incident (\S+) is not one of this drill's incidents$", "请选择本演练中的一起事故"),
+    _rule(
+        r"^the incident starts at \+(\S+) min: raise it at or after that$",
+        "事故在开始后 {} 分钟发生，升级时间不能早于此",
+    ),
+    _rule(r"^say what is to be done$", "请填写整改措施"),
+    _rule(r"^name who owns the action$", "请填写责任人"),
+    _rule(r"^give the action a due date$", "请填写完成期限"),
+    _rule(r"^write what went well, the gaps or an action$", "请至少填写一项评估内容"),
+    _rule(r"^save the evaluation first$", "请先保存演练评估"),
+    _rule(r"^tick the plans this drill exercised$", "请勾选本次演练涉及的预案"),
+    _rule(
+        r"^this run is already recorded as a drill of plan (\d+)$", "本次运行已记录为预案 {} 的演练"
+    ),
 )
 
 

@@ -81,6 +81,15 @@ def _diff_records(
     }
 
 
+def _incident_key(entry: dict[str, Any]) -> tuple[int, int]:
+    """A simulated incident's identity across runs: its scenario id, or for a second
+    incident its inject's id (kept apart by the first number)."""
+    incident = entry["incident"]
+    if incident.get("inject_id") is not None:
+        return 1, incident["inject_id"]
+    return 0, incident["id"]
+
+
 def _team_key(team: dict[str, Any]) -> tuple[str, int]:
     return team["specialty"], team["team_id"]
 
@@ -88,13 +97,14 @@ def _team_key(team: dict[str, Any]) -> tuple[str, int]:
 def _diff_outcomes(
     before: list[dict[str, Any]], after: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Per simulated incident (matched by its scenario id): teams in and out, response
+    """Per simulated incident (matched by :func:`_incident_key`): teams in and out, response
     time changes, standards newly met or missed, unmet needs that appeared or went away."""
-    old = {e["incident"]["id"]: e for e in before}
-    new = {e["incident"]["id"]: e for e in after}
+    old = {_incident_key(e): e for e in before}
+    new = {_incident_key(e): e for e in after}
     out = []
-    for incident_id in sorted(old.keys() | new.keys()):
-        a, b = old.get(incident_id), new.get(incident_id)
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        incident_id = (a or b or {})["incident"]["id"]
         if a is None or b is None:
             present = b or a
             assert present is not None

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from responder.errors import InvalidInput, Unprocessable
 from responder.models import (
     Drill,
+    DrillIncident,
+    DrillInject,
     DrillRun,
     utcnow,
 )
@@ -19,8 +21,13 @@ from responder.rules import Standard
 from responder.services import audit, dispatch, experts, jurisdictions, matrix
 from responder.services.actors import Actor
 from responder.services.dispatch import Resources, RoutingContext
-from responder.services.drills.scenarios import drill_path, incident_dict
-from responder.services.drills.simulation import Planned, simulate
+from responder.services.drills.scenarios import (
+    closure_edges,
+    drill_path,
+    incident_dict,
+    inject_dict,
+)
+from responder.services.drills.simulation import Inject, Planned, simulate
 from responder.services.drills.snapshot import fingerprint, registry_snapshot
 from responder.services.standards import Land, land_for
 from responder.vocabulary import INCIDENT_TYPES, SEVERITIES, SPECIALTIES, label
@@ -46,14 +53,16 @@ def run(
         raise InvalidInput("on_scene_min must be between 0 and 1440", field="on_scene_min")
     resources = dispatch.live_resources(session, ctx.rules, today=today)  # the one snapshot
     snapshot = registry_snapshot(session, ctx, today=today)
-    plan = [
-        Planned(
-            incident=incident_dict(i),
-            county_id=_county_of(session, i.lon, i.lat),
-            team_needs=(needs := matrix.needs(session, i.type, i.severity))[0],
-            material_needs=needs[1],
-        )
-        for i in sorted(drill.incidents, key=lambda i: (i.offset_min, i.id))
+    plan = [_planned(session, incident_dict(i), i.type, i.severity) for i in drill.incidents]
+    plan += [
+        _planned(session, _second_incident(i), i.incident_type or "", i.severity or "")
+        for i in drill.injects
+        if i.kind == "second_incident"
+    ]
+    plan.sort(key=lambda p: (p.incident["offset_min"], p.incident.get("inject_id") or 0))
+    by_id = {i.id: i for i in drill.incidents}
+    injects = [
+        _inject(session, ctx, i, by_id) for i in drill.injects if i.kind != "second_incident"
     ]
 
     def on_scene_s(specialty: str) -> float:
@@ -68,21 +77,32 @@ def run(
             lands[specialty] = land_for(session, ctx.rules, standard)
         return standard, lands[specialty]
 
-    timeline = simulate(ctx, plan, resources, on_scene_s=on_scene_s, standards=standards)
+    effects: dict[int, dict[str, Any]] = {}
+    timeline = simulate(
+        ctx,
+        plan,
+        resources,
+        on_scene_s=on_scene_s,
+        standards=standards,
+        injects=injects,
+        effects=effects,
+    )
     start = drill.start_at
     for entry in timeline:
         _stamp(entry, start)
+    script = _script(drill.injects, timeline, effects, start)
     needed = [need.specialty for planned in plan for need in planned.team_needs]
     results = {
         "drill": {"id": drill.id, "name": drill.name, "start_at": start.isoformat()},
         "incidents": timeline,
+        "injects": script,
         # Who the organizers would phone: experts on call on the run's day (name, unit, phone).
         "experts": [
             asdict(expert)
             for expert in experts.on_call_experts(session, specialties=needed, on=today)
         ],
     }
-    summary = _summary(timeline, resources, ctx, on_scene_min)
+    summary = {**_summary(timeline, resources, ctx, on_scene_min), "injects": len(script)}
     drill_run = DrillRun(
         drill_id=drill.id,
         started_at=utcnow(),
@@ -106,6 +126,83 @@ def run(
     return drill_run
 
 
+def _planned(
+    session: Session, incident: dict[str, Any], incident_type: str, severity: str
+) -> Planned:
+    team_needs, material_needs = matrix.needs(session, incident_type, severity)
+    return Planned(
+        incident=incident,
+        county_id=_county_of(session, incident["lon"], incident["lat"]),
+        team_needs=team_needs,
+        material_needs=material_needs,
+    )
+
+
+def _second_incident(inject: DrillInject) -> dict[str, Any]:
+    """A second-incident inject as a simulated incident at the inject's time."""
+    return {
+        "id": None,
+        "inject_id": inject.id,
+        "type": inject.incident_type,
+        "severity": inject.severity,
+        "lon": inject.lon,
+        "lat": inject.lat,
+        "offset_min": inject.at_min,
+        "note": inject.note,
+        "enterprise_id": inject.enterprise_id,
+    }
+
+
+def _inject(
+    session: Session, ctx: RoutingContext, inject: DrillInject, incidents: dict[int, DrillIncident]
+) -> Inject:
+    """An inject resolved for the simulation: closed edges on today's network, the
+    needs at a raised severity."""
+    at_s = inject.at_min * 60.0
+    if inject.kind == "road_closure":
+        edges = tuple(closure_edges(ctx.network, inject))
+        return Inject(inject.id, inject.kind, at_s, closed_edges=edges)
+    if inject.kind == "team_unavailable":
+        return Inject(inject.id, inject.kind, at_s, team_id=inject.team_id)
+    target = incidents[inject.incident_id or -1]
+    team_needs, material_needs = matrix.needs(session, target.type, inject.severity or "")
+    return Inject(
+        inject.id,
+        inject.kind,
+        at_s,
+        incident_id=target.id,
+        severity=inject.severity,
+        team_needs=team_needs,
+        material_needs=material_needs,
+    )
+
+
+def _script(
+    injects: list[DrillInject],
+    timeline: list[dict[str, Any]],
+    effects: dict[int, dict[str, Any]],
+    start: datetime,
+) -> list[dict[str, Any]]:
+    """The injects as the run replayed them: what each was, when (clock time) and what it
+    did (roads closed and teams detoured, the team's job, reinforcements sent)."""
+    second = {
+        e["incident"]["inject_id"]: e["index"] for e in timeline if e["incident"].get("inject_id")
+    }
+    out = []
+    for inject in injects:
+        row = {
+            **inject_dict(inject),
+            "at": (start + timedelta(minutes=inject.at_min)).isoformat(),
+            "effect": effects.get(inject.id, {}),
+        }
+        if inject.kind == "second_incident":
+            row["effect"] = {"index": second.get(inject.id)}
+        if inject.team_id is not None and inject.team is not None:
+            row["team"] = inject.team.name
+        out.append(row)
+    return out
+
+
 def _county_of(session: Session, lon: float, lat: float) -> int | None:
     where = jurisdictions.locate(session, lon, lat)
     return jurisdictions.county_id_of(session, where.id) if where else None
@@ -124,6 +221,8 @@ def _stamp(entry: dict[str, Any], start: datetime) -> None:
         team["dispatched_at"] = at(team["dispatched_s"])
         team["arrival_at"] = at(team["arrival_s"])
         team["free_at"] = at(team["free_at_s"])
+        if team.get("reinforcement"):
+            team["reinforced_at"] = at(team["dispatched_s"])
         for key in ("return_s",):
             if not math.isfinite(team[key]):
                 team[key] = None
@@ -211,6 +310,7 @@ def timeline_rows(drill_run: DrillRun) -> list[dict[str, Any]]:
                     "standard_min": team["standard_min"],
                     "met": {True: "met", False: "MISSED"}.get(team["met"], "not judged"),
                     "free_again_at": team["free_at"],
+                    "note": _team_note(team),
                 }
             )
         for fill in entry["materials"]:
@@ -233,7 +333,41 @@ def timeline_rows(drill_run: DrillRun) -> list[dict[str, Any]]:
                     "note": need["message"],
                 }
             )
+    for inject in drill_run.results.get("injects", []):
+        rows.append(
+            {
+                "drill_id": drill_run.drill_id,
+                "run_id": drill_run.id,
+                "type": f"inject: {inject['kind']}",
+                "incident_at": inject["at"],
+                "team_id": inject.get("team_id") or "",
+                "team": inject.get("team", ""),
+                "note": _inject_note(inject),
+            }
+        )
     return [{column: row.get(column, "") for column in TIMELINE_COLUMNS} for row in rows]
+
+
+def _team_note(team: dict[str, Any]) -> str:
+    notes = []
+    if team.get("reinforcement"):
+        notes.append("reinforcement after a severity raise")
+    if team.get("detour_s"):
+        notes.append(f"detour +{team['detour_s'] / 60:.1f} min (drill road closure)")
+    return "; ".join(notes)
+
+
+def _inject_note(inject: dict[str, Any]) -> str:
+    """What an inject was and did, in words (the CSV is read in spreadsheets)."""
+    effect = inject.get("effect") or {}
+    if inject["kind"] == "road_closure":
+        detoured = ", ".join(f"{d['name']} (#{d['index']})" for d in effect.get("detoured", []))
+        return f"{effect.get('edges_closed', 0)} road edges closed; detoured: {detoured or 'none'}"
+    if inject["kind"] == "team_unavailable":
+        return "busy then; not sent again" if effect.get("was_busy") else "not sent from then on"
+    if inject["kind"] == "second_incident":
+        return f"incident #{effect.get('index')}"
+    return f"raised to {inject.get('severity')}: {effect.get('teams_sent', 0)} more team(s)"
 
 
 def run_json(drill_run: DrillRun) -> dict[str, Any]:
@@ -246,4 +380,5 @@ def run_json(drill_run: DrillRun) -> dict[str, Any]:
         "fingerprint": drill_run.fingerprint,
         "summary": drill_run.summary,
         "results": drill_run.results,
+        "evaluation": drill_run.evaluation,
     }
