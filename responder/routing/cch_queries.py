@@ -1,0 +1,192 @@
+"""Queries on the contraction hierarchy, exact at snapped points like the Dijkstra path.
+
+A snapped point sits part-way along an edge. The hierarchy answers node-to-node
+questions, so each point enters or leaves the graph through its two end nodes (the same
+two *slots* a Dijkstra search uses, ``search.origin_slots``): the origin's slots go into
+the hierarchy query as initial distances, the other points' end nodes are the pinned
+nodes, and ``search.combine_ends`` finishes each point's partial edge in floating point
+(and finds the way straight along a shared edge). Routes are unpacked by the hierarchy
+to edge ids and assembled by ``paths.assemble``, so the geometry is today's.
+
+Where an answer may not be exact (an "unreachable" under closures or slowdowns could be
+a route too long for the integer weights, see ``cch.HEADROOM``) the call is answered by
+Dijkstra instead, so results never differ from the reference by more than rounding.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import paths, search
+from ._errors import NoRoute
+from .cch import Hierarchy
+from .closures import NO_CLOSURES, Closures
+from .core import NetworkCore
+from .paths import Piece, Route
+from .snapping import Snap
+from .weights import Direction, Weights, part
+
+
+def _ends(
+    core: NetworkCore, snaps: Sequence[Snap]
+) -> tuple[NDArray[np.int64], NDArray[np.intp], NDArray[np.intp]]:
+    """Sorted unique end nodes of the snaps' edges, and each snap's ``u`` and ``v`` in it."""
+    edge = np.fromiter((s.edge for s in snaps), np.int64, len(snaps))
+    u = np.asarray(core.arrays["edge_u"])[edge].astype(np.int64)
+    v = np.asarray(core.arrays["edge_v"])[edge].astype(np.int64)
+    nodes = np.unique(np.concatenate([u, v]))
+    return nodes, np.searchsorted(nodes, u), np.searchsorted(nodes, v)
+
+
+def _patch(weights: Weights) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    return weights.times.ids, weights.times.values
+
+
+def _suspect(
+    h: Hierarchy,
+    closures: Closures | None,
+    origin_slots: tuple[search.Slot, search.Slot],
+    others: Sequence[Snap],
+    raw: NDArray[np.float64],
+    weights: Weights,
+    direction: Direction,
+) -> bool:
+    """Whether an "unreachable" answer might be a route too long for the integer weights
+    and must be checked by Dijkstra (see module docstring).
+
+    Never without closures on a network whose diameter bound is proven; never for a point
+    whose own partial edges are all closed (nothing can enter or leave it).
+    """
+    if not (closures or not h.proven) or np.all(np.isfinite(raw)):
+        return False
+    if not any(math.isfinite(s) for _, s in origin_slots):
+        return False
+    _, secs = search.entry_slots(others, weights.times, "from" if direction == "to" else "to")
+    open_ends = np.isfinite(secs.reshape(-1, 2)).any(axis=1)
+    return bool(np.any(open_ends & ~np.isfinite(raw)))
+
+
+def times(
+    core: NetworkCore,
+    origin: Snap,
+    others: Sequence[Snap],
+    direction: Direction,
+    cutoff_s: float | None,
+    closures: Closures | None,
+    need: int | None,
+    offsets_s: ArrayLike | None = None,
+) -> NDArray[np.float64]:
+    """``search.times`` on the hierarchy: every time is exact (``need`` only validated,
+    since one hierarchy sweep answers all points at once)."""
+    weights = core.weights(closures)
+    cutoff = math.inf if cutoff_s is None else float(cutoff_s)
+    if not cutoff >= 0:
+        raise ValueError(f"cutoff_s must be >= 0, got {cutoff_s}")
+    offsets = search.check_offsets(offsets_s, len(others))
+    if need is not None and need < 1:
+        raise ValueError(f"need must be >= 1, got {need}")
+    if not others:
+        return np.zeros(0)
+    h = core.hierarchy()
+    nodes, iu, iv = _ends(core, others)
+    slots = search.origin_slots(origin, weights.times, direction)
+    dist = h.node_times(closures or NO_CLOSURES, _patch(weights), nodes, [slots], direction)[0]
+    raw = search.combine_ends(origin, others, dist[iu], dist[iv], direction, weights) + offsets
+    if _suspect(h, closures, slots, others, raw, weights, direction):
+        return search.times(core, origin, others, direction, cutoff_s, closures, need, offsets_s)
+    return np.where(raw <= cutoff, raw, np.inf)
+
+
+def table(
+    core: NetworkCore, sources: Sequence[Snap], targets: Sequence[Snap], closures: Closures | None
+) -> NDArray[np.float64]:
+    """Seconds from each source (rows) to each target (columns), ``inf`` if unreachable:
+    one hierarchy sweep per source against the targets' pinned end nodes."""
+    out = np.zeros((len(sources), len(targets)))
+    if not sources or not targets:
+        return out
+    weights = core.weights(closures)
+    h = core.hierarchy()
+    nodes, iu, iv = _ends(core, targets)
+    slots = [search.origin_slots(s, weights.times, "from") for s in sources]
+    dist = h.node_times(closures or NO_CLOSURES, _patch(weights), nodes, slots, "from")
+    for row, source in enumerate(sources):
+        d = dist[row]
+        out[row] = search.combine_ends(source, targets, d[iu], d[iv], "from", weights)
+        if _suspect(h, closures, slots[row], targets, out[row], weights, "from"):
+            out[row] = search.times(core, source, targets, "from", None, closures, None)
+    return out
+
+
+def route(core: NetworkCore, source: Snap, target: Snap, closures: Closures | None) -> Route:
+    """``paths.route`` on the hierarchy; the travel time is the float time of the path."""
+    weights = core.weights(closures)
+    t = weights.times
+    h = core.hierarchy()
+    fs, ft = source.fraction, target.fraction
+    direct = math.inf
+    if source.edge == target.edge and ft >= fs:
+        direct = float(part(ft - fs, t[source.edge]))
+    elif source.edge == target.edge and source.twin >= 0:
+        direct = float(part(fs - ft, t[source.twin]))
+    starts = search.origin_slots(source, t, "from")
+    ends = search.origin_slots(target, t, "to")
+    found = h.path(closures or NO_CLOSURES, _patch(weights), starts, ends)
+    blocked = not all(any(math.isfinite(x) for _, x in end) for end in (starts, ends))
+    if found is None and (closures or not h.proven) and not blocked:
+        return paths.route(core, source, target, closures)
+    best = math.inf
+    if found is not None:
+        nodes, arcs = found
+        middle = np.asarray(arcs, dtype=np.int64)
+        (v_node, ahead), (_, behind) = starts
+        if nodes[0] == v_node and math.isfinite(ahead):
+            first: Piece = (source.edge, fs, 1.0)
+            head = ahead
+        else:
+            first = (source.twin, 1 - fs, 1.0) if source.twin >= 0 else (source.edge, fs, fs)
+            head = behind
+        (u_node, along), (_, back) = ends
+        if nodes[-1] == u_node and math.isfinite(along):
+            last: Piece = (target.edge, 0.0, ft)
+            tail = along
+        else:
+            last = (target.twin, 0.0, 1 - ft) if target.twin >= 0 else (target.edge, ft, ft)
+            tail = back
+        best = head + float(np.sum(t[middle])) + tail if middle.size else head + tail
+    if direct <= best + 1e-9:
+        piece = (source.edge, fs, ft) if ft >= fs else (source.twin, 1 - fs, 1 - ft)
+        return paths.assemble(core, piece, np.zeros(0, dtype=np.int64), None, direct)
+    if not math.isfinite(best):
+        raise NoRoute(
+            f"no route from ({source.lon:.6f}, {source.lat:.6f}) to "
+            f"({target.lon:.6f}, {target.lat:.6f}): closures or one-way streets cut it"
+        )
+    return paths.assemble(core, first, middle, last, best)
+
+
+@dataclass
+class HierarchySearch:
+    """``TargetSearch`` on the hierarchy: times and routes to one target, each asked of the
+    hierarchy when needed (no search tree is kept; each question costs milliseconds)."""
+
+    core: NetworkCore
+    target: Snap
+    closures: Closures | None
+
+    def times(self, sources: Sequence[Snap]) -> NDArray[np.float64]:
+        """Travel time from each source to the target (``inf`` if unreachable)."""
+        return times(self.core, self.target, sources, "to", None, self.closures, None)
+
+    def routes(self, sources: Sequence[Snap]) -> list[Route | None]:
+        """Fastest route from each source (``None`` if unreachable)."""
+        reachable = np.isfinite(self.times(sources)) if sources else np.zeros(0, dtype=bool)
+        return [
+            route(self.core, s, self.target, self.closures) if ok else None
+            for s, ok in zip(sources, reachable, strict=True)
+        ]
