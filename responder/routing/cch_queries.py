@@ -144,22 +144,24 @@ def route(core: NetworkCore, source: Snap, target: Snap, closures: Closures | No
     if found is not None:
         nodes, arcs = found
         middle = np.asarray(arcs, dtype=np.int64)
-        (v_node, ahead), (_, behind) = starts
-        if nodes[0] == v_node and math.isfinite(ahead):
+        # the slot the path used: its node, and the cheaper one if both ends are that node
+        # (a loop edge)
+        (v_node, ahead), (u_node, behind) = starts
+        if nodes[0] == v_node and (nodes[0] != u_node or ahead <= behind):
             first: Piece = (source.edge, fs, 1.0)
             head = ahead
         else:
             first = (source.twin, 1 - fs, 1.0) if source.twin >= 0 else (source.edge, fs, fs)
             head = behind
-        (u_node, along), (_, back) = ends
-        if nodes[-1] == u_node and math.isfinite(along):
+        (u_node, along), (v_node, back) = ends
+        if nodes[-1] == u_node and (nodes[-1] != v_node or along <= back):
             last: Piece = (target.edge, 0.0, ft)
             tail = along
         else:
             last = (target.twin, 0.0, 1 - ft) if target.twin >= 0 else (target.edge, ft, ft)
             tail = back
         best = head + float(np.sum(t[middle])) + tail if middle.size else head + tail
-    if direct <= best + 1e-9:
+    if math.isfinite(direct) and direct <= best + 1e-9:
         piece = (source.edge, fs, ft) if ft >= fs else (source.twin, 1 - fs, 1 - ft)
         return paths.assemble(core, piece, np.zeros(0, dtype=np.int64), None, direct)
     if not math.isfinite(best):
