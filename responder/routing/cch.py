@@ -7,13 +7,14 @@ Three phases (Dibbelt, Strasser, Wagner 2016):
    is compiled (``preprocess``) and stored beside the cache arrays as ``cch_order.npy``.
 2. **Structure** (``Hierarchy``: ~1.8 s for 1 M nodes, 10 ms for the demo): the
    contraction built from the order, once per process on first use.
-3. **Customization** from integer weights (0.44 s for 1 M nodes): once for the free-flow
-   times; under closures and slowdowns a second metric is customized once and then moved
-   from one closure set to the next by RoutingKit's *partial* update (only the changed
-   arcs and the shortcuts above them; milliseconds). Metrics are cached per ``Closures``.
+3. **Customization** from integer weights (0.44 s for 1 M nodes): at build, the free-flow
+   metric and two spares for closure sets. A closure set moves the least recently used
+   spare to it by RoutingKit's *partial* update (only the changed arcs and the shortcuts
+   above them; milliseconds), so the two latest closure sets stay customized and a
+   repeated proposal under the same closures customizes nothing.
 
 Weights are integers of ``unit_s`` seconds (``choose_unit``): the finest power of ten
-such that four times a bound on the network's diameter stays below RoutingKit's
+such that twice a bound on the network's diameter stays below RoutingKit's
 ``inf_weight`` (2^31 - 2), which marks a closed arc. Rounding each arc to the nearest
 unit leaves an error of at most ``unit_s / 2`` per arc of a route (the queries finish
 both partial end edges in floating point, see ``cch_queries``). Arcs are the network's
@@ -45,9 +46,11 @@ from .closures import NO_CLOSURES, Closures
 INF_WEIGHT = 2_147_483_646
 #: Candidate weight units in seconds, finest first.
 UNITS_S = (1e-5, 1e-4, 1e-3, 1e-2)
-#: Representable route length as a multiple of the free-flow diameter bound.
-HEADROOM = 4.0
-_LIVE_METRICS = 2  # customized metrics kept for closure sets (besides the free-flow one)
+#: Representable route length as a multiple of the free-flow diameter bound (any free-flow
+#: route fits; a longer one under closures or slowdowns reads as unreachable, which the
+#: queries check by Dijkstra, see ``cch_queries``).
+HEADROOM = 2.0
+_LIVE_METRICS = 2  # metrics kept for closure sets (besides the free-flow one), see _metric
 _PINNED = 4  # pinned query objects kept per metric and kind
 
 Slot = tuple[int, float]  # (node, seconds): an entry into or exit from the graph
@@ -188,8 +191,14 @@ class Hierarchy:
             False,
         )
         self._base = to_units(np.asarray(edge_time), unit_s)
-        self._free = _Metric(rk.CCHMetric(self._cch, self._base.tolist()), NO_CLOSURES)
+        free = self._base.tolist()
+        self._free = _Metric(rk.CCHMetric(self._cch, free), NO_CLOSURES)
         self._updater = rk.CCHMetricPartialUpdater(self._cch)
+        # metrics for closure sets: customized once for free flow (spares), then only
+        # updated partially; ``_live`` is keyed by the closure set each one holds
+        self._spares = [
+            _Metric(rk.CCHMetric(self._cch, free), NO_CLOSURES) for _ in range(_LIVE_METRICS)
+        ]
         self._live: OrderedDict[Closures, _Metric] = OrderedDict()
         self.lock = threading.Lock()
         self.build_s = time.perf_counter() - started
@@ -203,8 +212,7 @@ class Hierarchy:
         """The metric for ``closures`` (edge ids and their new seconds); caller holds the lock.
 
         A new closure set re-customizes the least recently used closure metric
-        partially (the arcs whose weight differs between the two sets), or customizes
-        a new one while fewer than ``_LIVE_METRICS`` exist.
+        partially: only the arcs whose weight differs between the two sets.
         """
         if not closures:
             return self._free
@@ -212,18 +220,13 @@ class Hierarchy:
         if closures in live:
             live.move_to_end(closures)
             return live[closures]
-        if len(live) < _LIVE_METRICS:
-            weights = self._base.copy()
-            weights[ids] = to_units(values, self.unit_s)
-            slot = _Metric(rk.CCHMetric(self._cch, weights.tolist()), closures)
-        else:
-            _, slot = live.popitem(last=False)
-            old = slot.closures.edge_ids
-            updates = dict(zip(old.tolist(), self._base[old].tolist(), strict=True))
-            updates |= self._weights_of(ids, values)
-            slot.drop_queries()
-            self._updater.apply(slot.metric, updates)
-            slot.closures = closures
+        slot = self._spares.pop() if self._spares else live.popitem(last=False)[1]
+        old = slot.closures.edge_ids
+        updates = dict(zip(old.tolist(), self._base[old].tolist(), strict=True))
+        updates |= self._weights_of(ids, values)
+        slot.drop_queries()
+        self._updater.apply(slot.metric, updates)
+        slot.closures = closures
         live[closures] = slot
         return slot
 

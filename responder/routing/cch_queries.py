@@ -115,9 +115,18 @@ def table(
     nodes, iu, iv = _ends(core, targets)
     slots = [search.origin_slots(s, weights.times, "from") for s in sources]
     dist = h.node_times(closures or NO_CLOSURES, _patch(weights), nodes, slots, "from")
+    t = weights.times
+    edge = np.fromiter((s.edge for s in targets), np.int64, len(targets))
+    twin = np.fromiter((s.twin for s in targets), np.int64, len(targets))
+    frac = np.fromiter((s.fraction for s in targets), np.float64, len(targets))
+    t_twin = np.where(twin >= 0, t[np.maximum(twin, 0)], np.inf)
+    with np.errstate(invalid="ignore"):  # enter each target's edge at u or its twin at v
+        best = np.fmin(dist[:, iu] + part(frac, t[edge]), dist[:, iv] + part(1 - frac, t_twin))
+    out[:] = np.where(np.isnan(best), np.inf, best)
     for row, source in enumerate(sources):
-        d = dist[row]
-        out[row] = search.combine_ends(source, targets, d[iu], d[iv], "from", weights)
+        if np.any(edge == source.edge):  # also straight along the shared edge
+            d = dist[row]
+            out[row] = search.combine_ends(source, targets, d[iu], d[iv], "from", weights)
         if _suspect(h, closures, slots[row], targets, out[row], weights, "from"):
             out[row] = search.times(core, source, targets, "from", None, closures, None)
     return out
