@@ -103,10 +103,15 @@ def times(
 
 
 def table(
-    core: NetworkCore, sources: Sequence[Snap], targets: Sequence[Snap], closures: Closures | None
+    core: NetworkCore,
+    sources: Sequence[Snap],
+    targets: Sequence[Snap],
+    closures: Closures | None,
+    cutoff_s: float | None = None,
 ) -> NDArray[np.float64]:
-    """Seconds from each source (rows) to each target (columns), ``inf`` if unreachable:
-    one hierarchy sweep per source against the targets' pinned end nodes."""
+    """Seconds from each source (rows) to each target (columns), ``inf`` if unreachable
+    or above the cutoff: one hierarchy sweep per source against the targets' pinned end
+    nodes."""
     out = np.zeros((len(sources), len(targets)))
     if not sources or not targets:
         return out
@@ -129,7 +134,8 @@ def table(
             out[row] = search.combine_ends(source, targets, d[iu], d[iv], "from", weights)
         if _suspect(h, closures, slots[row], targets, out[row], weights, "from"):
             out[row] = search.times(core, source, targets, "from", None, closures, None)
-    return out
+    limit = math.inf if cutoff_s is None else float(cutoff_s)
+    return np.where(out <= limit, out, np.inf)
 
 
 def route(core: NetworkCore, source: Snap, target: Snap, closures: Closures | None) -> Route:

@@ -241,9 +241,22 @@ class RoadNetwork:
         return search.times(self.core, source, targets, "from", cutoff_s, closures, need, offsets_s)
 
     def table(
-        self, sources: Sequence[Snap], targets: Sequence[Snap], *, closures: Closures | None = None
+        self,
+        sources: Sequence[Snap],
+        targets: Sequence[Snap],
+        *,
+        closures: Closures | None = None,
+        cutoff_s: float | None = None,
     ) -> NDArray[np.float64]:
         """Travel times from every source (rows) to every target (columns), many-to-many.
+
+        Parameters
+        ----------
+        sources, targets : sequence of Snap
+        closures : Closures, optional
+            Closures and slowdowns to honour.
+        cutoff_s : float, optional
+            Times above it are reported as ``inf`` (Dijkstra searches stop there).
 
         Returns
         -------
@@ -253,12 +266,15 @@ class RoadNetwork:
 
         Raises
         ------
-        UnknownEdge
-            For closures of another network.
+        ValueError
+            On a negative cutoff; ``UnknownEdge`` for closures of another network.
         """
+        if cutoff_s is not None and not float(cutoff_s) >= 0:
+            raise ValueError(f"cutoff_s must be >= 0, got {cutoff_s}")
+        sources, targets = list(sources), list(targets)
         if self.backend == "cch":
-            return cch_queries.table(self.core, list(sources), list(targets), closures)
-        return search.table(self.core, list(sources), list(targets), closures)
+            return cch_queries.table(self.core, sources, targets, closures, cutoff_s)
+        return search.table(self.core, sources, targets, closures, cutoff_s)
 
     def route(self, source: Snap, target: Snap, *, closures: Closures | None = None) -> Route:
         """Return the fastest route with full geometry.

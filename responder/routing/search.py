@@ -251,14 +251,26 @@ def extended_graph(
 
 
 def table(
-    core: NetworkCore, sources: Sequence[Snap], targets: Sequence[Snap], closures: Closures | None
+    core: NetworkCore,
+    sources: Sequence[Snap],
+    targets: Sequence[Snap],
+    closures: Closures | None,
+    cutoff_s: float | None = None,
 ) -> NDArray[np.float64]:
-    """Seconds from each source (rows) to each target (columns): one search per source."""
+    """Seconds from each source (rows) to each target (columns), ``inf`` above the cutoff:
+    one search (bounded by the cutoff) per source, or per target on the reversed graph
+    when there are fewer targets."""
     out = np.zeros((len(sources), len(targets)))
     if not sources or not targets:
         return out
     weights = core.weights(closures)
-    for row, source in enumerate(sources):
-        dist, _ = search(core, source, "from", weights, math.inf)
-        out[row] = combine(core, source, targets, dist, "from", weights)
-    return out
+    limit = math.inf if cutoff_s is None else float(cutoff_s)
+    if len(targets) < len(sources):
+        for col, target in enumerate(targets):
+            dist, _ = search(core, target, "to", weights, limit)
+            out[:, col] = combine(core, target, sources, dist, "to", weights)
+    else:
+        for row, source in enumerate(sources):
+            dist, _ = search(core, source, "from", weights, limit)
+            out[row] = combine(core, source, targets, dist, "from", weights)
+    return np.where(out <= limit, out, np.inf)
