@@ -200,6 +200,8 @@ class Hierarchy:
             _Metric(rk.CCHMetric(self._cch, free), NO_CLOSURES) for _ in range(_LIVE_METRICS)
         ]
         self._live: OrderedDict[Closures, _Metric] = OrderedDict()
+        #: Per-query arrays kept by ``cch_queries`` (under ``lock``), e.g. of snap lists.
+        self.memo: OrderedDict[Any, Any] = OrderedDict()
         self.lock = threading.Lock()
         self.build_s = time.perf_counter() - started
 
@@ -238,7 +240,7 @@ class Hierarchy:
         origins: Sequence[tuple[Slot, ...]],
         direction: Literal["to", "from"],
     ) -> NDArray[np.float64]:
-        """Seconds between each origin's slots and each of ``nodes`` (sorted, unique).
+        """Seconds between each origin's slots and each of ``nodes`` (repeats allowed).
 
         ``"to"``: from each node to the origin (its slots are (node, seconds) ends into
         the origin); ``"from"``: from the origin to each node. One row per origin;

@@ -31,16 +31,32 @@ from .paths import Piece, Route
 from .snapping import Snap
 from .weights import Direction, Weights, part
 
+_MEMO = 8  # snap lists whose arrays are kept (see ``_points``)
 
-def _ends(
-    core: NetworkCore, snaps: Sequence[Snap]
-) -> tuple[NDArray[np.int64], NDArray[np.intp], NDArray[np.intp]]:
-    """Sorted unique end nodes of the snaps' edges, and each snap's ``u`` and ``v`` in it."""
-    edge = np.fromiter((s.edge for s in snaps), np.int64, len(snaps))
-    u = np.asarray(core.arrays["edge_u"])[edge].astype(np.int64)
-    v = np.asarray(core.arrays["edge_v"])[edge].astype(np.int64)
-    nodes = np.unique(np.concatenate([u, v]))
-    return nodes, np.searchsorted(nodes, u), np.searchsorted(nodes, v)
+
+def _points(
+    core: NetworkCore, h: Hierarchy, snaps: Sequence[Snap]
+) -> tuple[search.Fields, NDArray[np.int64]]:
+    """The snaps' ``search.fields`` and the nodes a query pins for them: the ``u`` then
+    the ``v`` of each snap's edge (repeats are cheaper to pin than to remove).
+
+    Kept for the last few snap lists, keyed by the identity of their (immutable) snaps,
+    which the entry holds on to: dispatch asks about the same teams call after call.
+    """
+    key = tuple(map(id, snaps))
+    with h.lock:
+        hit = h.memo.get(key)
+        if hit is not None:
+            h.memo.move_to_end(key)
+            return hit[1], hit[2]
+    f = search.fields(snaps)
+    a = core.arrays
+    nodes = np.concatenate([a["edge_u"][f.edge], a["edge_v"][f.edge]]).astype(np.int64)
+    with h.lock:
+        h.memo[key] = (list(snaps), f, nodes)
+        while len(h.memo) > _MEMO:
+            h.memo.popitem(last=False)
+    return f, nodes
 
 
 def _patch(weights: Weights) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
@@ -93,10 +109,11 @@ def times(
     if not others:
         return np.zeros(0)
     h = core.hierarchy()
-    nodes, iu, iv = _ends(core, others)
+    f, nodes = _points(core, h, others)
+    k = len(others)
     slots = search.origin_slots(origin, weights.times, direction)
     dist = h.node_times(closures or NO_CLOSURES, _patch(weights), nodes, [slots], direction)[0]
-    raw = search.combine_ends(origin, others, dist[iu], dist[iv], direction, weights) + offsets
+    raw = search.combine_ends(origin, f, dist[:k], dist[k:], direction, weights) + offsets
     if _suspect(h, closures, slots, others, raw, weights, direction):
         return search.times(core, origin, others, direction, cutoff_s, closures, need, offsets_s)
     return np.where(raw <= cutoff, raw, np.inf)
@@ -117,21 +134,20 @@ def table(
         return out
     weights = core.weights(closures)
     h = core.hierarchy()
-    nodes, iu, iv = _ends(core, targets)
+    f, nodes = _points(core, h, targets)
+    edge, twin, frac = f
+    k = len(targets)
     slots = [search.origin_slots(s, weights.times, "from") for s in sources]
     dist = h.node_times(closures or NO_CLOSURES, _patch(weights), nodes, slots, "from")
     t = weights.times
-    edge = np.fromiter((s.edge for s in targets), np.int64, len(targets))
-    twin = np.fromiter((s.twin for s in targets), np.int64, len(targets))
-    frac = np.fromiter((s.fraction for s in targets), np.float64, len(targets))
     t_twin = np.where(twin >= 0, t[np.maximum(twin, 0)], np.inf)
     with np.errstate(invalid="ignore"):  # enter each target's edge at u or its twin at v
-        best = np.fmin(dist[:, iu] + part(frac, t[edge]), dist[:, iv] + part(1 - frac, t_twin))
+        best = np.fmin(dist[:, :k] + part(frac, t[edge]), dist[:, k:] + part(1 - frac, t_twin))
     out[:] = np.where(np.isnan(best), np.inf, best)
     for row, source in enumerate(sources):
         if np.any(edge == source.edge):  # also straight along the shared edge
             d = dist[row]
-            out[row] = search.combine_ends(source, targets, d[iu], d[iv], "from", weights)
+            out[row] = search.combine_ends(source, f, d[:k], d[k:], "from", weights)
         if _suspect(h, closures, slots[row], targets, out[row], weights, "from"):
             out[row] = search.times(core, source, targets, "from", None, closures, None)
     limit = math.inf if cutoff_s is None else float(cutoff_s)

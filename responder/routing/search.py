@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -100,6 +101,24 @@ def search(
     return result, None
 
 
+class Fields(NamedTuple):
+    """Edge, twin (-1 if none) and fraction of each snapped point, as arrays."""
+
+    edge: NDArray[np.int64]
+    twin: NDArray[np.int64]
+    frac: NDArray[np.float64]
+
+
+def fields(snaps: Sequence[Snap]) -> Fields:
+    """The arrays of ``Fields`` for ``snaps`` (read once per query)."""
+    n = len(snaps)
+    return Fields(
+        np.fromiter((s.edge for s in snaps), np.int64, n),
+        np.fromiter((s.twin for s in snaps), np.int64, n),
+        np.fromiter((s.fraction for s in snaps), np.float64, n),
+    )
+
+
 def combine(
     core: NetworkCore,
     origin: Snap,
@@ -109,28 +128,27 @@ def combine(
     weights: Weights,
 ) -> NDArray[np.float64]:
     """Exact times between ``origin`` and each snap, from the node distances of a search."""
-    edge = np.fromiter((s.edge for s in others), np.int64, len(others))
-    u, v = core.arrays["edge_u"][edge], core.arrays["edge_v"][edge]
-    return combine_ends(origin, others, dist[u], dist[v], direction, weights)
+    f = fields(others)
+    u, v = core.arrays["edge_u"][f.edge], core.arrays["edge_v"][f.edge]
+    return combine_ends(origin, f, dist[u], dist[v], direction, weights)
 
 
 def combine_ends(
     origin: Snap,
-    others: Sequence[Snap],
+    others: Fields,
     dist_u: NDArray[np.float64],
     dist_v: NDArray[np.float64],
     direction: Direction,
     weights: Weights,
 ) -> NDArray[np.float64]:
-    """Exact times between ``origin`` and each snap, given the distances between the
-    origin and each snap's ``u`` and ``v`` (any back end: a search, or the hierarchy).
+    """Exact times between ``origin`` and each snap (``others``: their ``fields``), given
+    the distances between the origin and each snap's ``u`` and ``v`` (any back end: a
+    search, or the hierarchy).
 
     Also finds the way straight along the shared edge when a snap sits on the origin's.
     """
     t = weights.times
-    edge = np.fromiter((s.edge for s in others), np.int64, len(others))
-    twin = np.fromiter((s.twin for s in others), np.int64, len(others))
-    frac = np.fromiter((s.fraction for s in others), np.float64, len(others))
+    edge, twin, frac = others
     t_edge = t[edge]
     t_twin = np.where(twin >= 0, t[np.maximum(twin, 0)], np.inf)
     if direction == "from":  # origin -> point: enter its edge at u or its twin at v
