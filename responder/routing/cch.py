@@ -258,6 +258,22 @@ class Hierarchy:
         out *= self.unit_s
         return np.where(np.isnan(out), np.inf, out)
 
+    def distance(
+        self,
+        closures: Closures,
+        patch: tuple[NDArray[np.int64], NDArray[np.float64]],
+        starts: Sequence[Slot],
+        ends: Sequence[Slot],
+    ) -> float:
+        """Seconds of the fastest path from any start to any end slot (``inf`` if none)."""
+        src = [(n, round(s / self.unit_s)) for n, s in starts if math.isfinite(s)]
+        dst = [(n, round(s / self.unit_s)) for n, s in ends if math.isfinite(s)]
+        if not src or not dst:
+            return math.inf
+        with self.lock:
+            found = self._metric(closures, *patch).path_query().run_multi(src, dst).distance
+        return math.inf if found is None else found * self.unit_s
+
     def path(
         self,
         closures: Closures,

@@ -93,9 +93,22 @@ class NetworkCore:
             backend = "cch" if self.node_count >= CCH_MIN_NODES else "dijkstra"
         self.backend: Literal["cch", "dijkstra"] = backend
         self._hierarchy: Hierarchy | None = None
+        self._fastest: float | None = None
         self._hierarchy_lock = threading.Lock()
         #: Seconds spent computing a missing order, building the hierarchy (0 until built).
         self.hierarchy_s = 0.0
+
+    def fastest_mps(self) -> float:
+        """Metres of road per second on the fastest edge, plus a margin: no route covers
+        crow-flies distance faster (a road's geometry is at least as long as its chord)."""
+        if self._fastest is None:
+            a = self.arrays
+            with np.errstate(divide="ignore", invalid="ignore"):
+                speed = np.asarray(a["edge_length"]) / np.asarray(a["edge_time"])
+            # an edge of no time but some length would make any speed possible: no bound
+            top = np.inf if np.any(np.isposinf(speed)) else float(np.nanmax(speed))
+            self._fastest = top * 1.01
+        return self._fastest
 
     def hierarchy(self) -> Hierarchy:
         """The contraction hierarchy, built on first use (about 1.8 s for 1 M nodes).

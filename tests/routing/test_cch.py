@@ -260,3 +260,29 @@ def test_closures_honoured_next_query_and_lifted(mosaic) -> None:
     assert_same_times(
         dij.table(res[:5], incs, closures=closures), cch.table(res[:5], incs, closures=closures)
     )
+
+
+def test_need_gives_the_fastest_exactly(mosaic) -> None:
+    """``need=k`` asks point by point in lower-bound order and stops early: the finite
+    times are exact and are the k fastest arrivals (mobilization offsets included), also
+    for points on the origin's own edge and under closures."""
+    dij, cch = mosaic
+    res = random_snaps(dij, 200, seed=21)
+    rng = np.random.default_rng(22)
+    offsets = rng.uniform(0, 600, len(res))
+    for inc in random_snaps(dij, 5, seed=23):
+        near = [point_on(dij, inc.edge, 0.1), point_on(dij, inc.edge, 0.9)]
+        others = res + near
+        offs = np.concatenate([offsets, [0.0, 0.0]])
+        closures = Closures.slowed(cch.edges_near(inc.lon, inc.lat, radius_m=400), 2.0)
+        for direction in ("times_to", "times_from"):
+            full = getattr(dij, direction)(inc, others, offsets_s=offs, closures=closures)
+            for need in (1, 10):
+                got = getattr(cch, direction)(
+                    inc, others, need=need, offsets_s=offs, closures=closures
+                )
+                ok = np.isfinite(got)
+                assert ok.sum() >= need
+                np.testing.assert_allclose(got[ok], full[ok], atol=PRECISION_S, rtol=0)
+                fastest = np.sort(full)[need - 1]
+                assert np.all(ok[full < fastest - PRECISION_S])
