@@ -33,7 +33,7 @@ from .snapping import Snap
 from .weights import Direction, Weights, part
 
 _MEMO = 8  # snap lists whose arrays are kept (see ``_points``)
-_FEW = 8  # ``need`` at most 1/_FEW of the points: ask point by point (see ``_nearest``)
+_FEW = 6  # ``need`` at most 1/_FEW of the points: ask at most _FEW * need one by one
 
 
 def _points(
@@ -112,10 +112,14 @@ def times(
         return np.zeros(0)
     h = core.hierarchy()
     if need is not None and need * _FEW <= len(others):
-        found = _nearest(core, h, origin, others, direction, closures, need, offsets, cutoff)
+        try:
+            found = _nearest(core, h, origin, others, direction, closures, need, offsets, cutoff)
+        except _AskDijkstra:
+            return search.times(
+                core, origin, others, direction, cutoff_s, closures, need, offsets_s
+            )
         if found is not None:
             return found
-        return search.times(core, origin, others, direction, cutoff_s, closures, need, offsets_s)
     f, nodes = _points(core, h, others)
     k = len(others)
     slots = search.origin_slots(origin, weights.times, direction)
@@ -141,7 +145,8 @@ def _nearest(
     one point at a time in order of a lower bound and stopping once the bound passes the
     ``need``-th best time found: no road is faster than the network's fastest edge
     (``speed``: metres of geometry per second, an upper bound on crow-flies speed; closures
-    only slow things down). ``None`` where an answer must be checked by Dijkstra.
+    only slow things down). ``None`` once ``_FEW * need`` points were asked (one sweep
+    for all is cheaper then); raises ``_AskDijkstra`` where an answer must be checked.
     """
     weights = core.weights(closures)
     t = weights.times
@@ -162,10 +167,12 @@ def _nearest(
             return h.distance(free, patch, node_side, mine)
         return h.distance(free, patch, mine, node_side)
 
-    for i in np.argsort(lower, kind="stable").tolist():
+    for asked, i in enumerate(np.argsort(lower, kind="stable").tolist()):
         bar = min(cutoff, best[-1]) if len(best) == need else cutoff
         if lower[i] > bar:
             break
+        if asked == _FEW * need:
+            return None
         other = others[i]
         ends = search.origin_slots(other, t, theirs)
         if other.edge == origin.edge:  # also the way straight along the shared edge
@@ -176,12 +183,16 @@ def _nearest(
         else:
             total = between(ends)
         if math.isinf(total) and (closures or not h.proven) and _open(mine) and _open(ends):
-            return None  # an unreachable that may be a route too long for the weights
+            raise _AskDijkstra  # an unreachable that may be a route too long for the weights
         total += float(offsets[i])
         if total <= cutoff:
             out[i] = total
             best = sorted([*best, total])[:need]
     return out
+
+
+class _AskDijkstra(Exception):
+    """An answer of the hierarchy must be checked by Dijkstra (see ``_suspect``)."""
 
 
 def _open(slots: Sequence[search.Slot]) -> bool:
