@@ -34,6 +34,9 @@ from .weights import Direction, Weights, part
 
 _MEMO = 8  # snap lists whose arrays are kept (see ``_points``)
 _FEW = 6  # ``need`` at most 1/_FEW of the points: ask at most _FEW * need one by one
+#: From this many nodes on, ``need`` asks point by point (measured, nearest 10 of 500: 1 M
+#: nodes 3.0 ms vs 4.5 ms for one sweep; the 13,087-node demo 3.7 ms vs 0.4 ms).
+NEAREST_MIN_NODES = 200_000
 
 
 def _points(
@@ -111,7 +114,7 @@ def times(
     if not others:
         return np.zeros(0)
     h = core.hierarchy()
-    if need is not None and need * _FEW <= len(others):
+    if need is not None and need * _FEW <= len(others) and core.node_count >= NEAREST_MIN_NODES:
         try:
             found = _nearest(core, h, origin, others, direction, closures, need, offsets, cutoff)
         except _AskDijkstra:

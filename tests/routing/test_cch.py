@@ -262,10 +262,15 @@ def test_closures_honoured_next_query_and_lifted(mosaic) -> None:
     )
 
 
-def test_need_gives_the_fastest_exactly(mosaic) -> None:
-    """``need=k`` asks point by point in lower-bound order and stops early: the finite
-    times are exact and are the k fastest arrivals (mobilization offsets included), also
-    for points on the origin's own edge and under closures."""
+@pytest.mark.parametrize("one_by_one", [True, False])
+def test_need_gives_the_fastest_exactly(
+    mosaic, one_by_one: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``need=k`` (asking point by point in lower-bound order and stopping early, or one
+    sweep): the finite times are exact and are the k fastest arrivals (mobilization
+    offsets included), also for points on the origin's own edge and under closures."""
+    if one_by_one:
+        monkeypatch.setattr("responder.routing.cch_queries.NEAREST_MIN_NODES", 0)
     dij, cch = mosaic
     res = random_snaps(dij, 200, seed=21)
     rng = np.random.default_rng(22)
