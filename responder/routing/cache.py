@@ -21,6 +21,8 @@ point in the middle of an edge):
   parallel edges; ``*_pos_edge`` names the edge that gives the minimum;
   ``fwd_parallel``/``rev_parallel`` list the edges that share a CSR entry
 * ``grid_keys``, ``grid_ptr``, ``grid_items`` (see ``grid.py``)
+* ``cch_order``: the contraction hierarchy's nested-dissection node order (see
+  ``cch.py``), with ``meta["cch"]`` (weight unit, diameter bound, seconds it took)
 """
 
 from __future__ import annotations
@@ -36,13 +38,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._errors import CacheError
+from .cch import preprocess
+from .core import csr
 from .geodesy import haversine_m
 from .grid import build_grid
 from .importer import Progress, read_road_graph, source_format
 from .speeds import SpeedTable, load_speed_table
 from .tables import NetworkTables, tables_from_graph
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 META_FILE = "meta.json"
 #: Arrays mapped copy-on-write: the virtual node slots are written per query.
 WRITABLE_ARRAYS = ("fwd_indices", "fwd_data", "rev_indices", "rev_data")
@@ -225,6 +229,11 @@ def compile_arrays(t: NetworkTables) -> tuple[dict[str, NDArray[Any]], dict[str,
         }
     grid = build_grid(t.road_coords, np.append(same, False))
     arrays |= {"grid_keys": grid.keys, "grid_ptr": grid.ptr, "grid_items": grid.items}
+    graphs = [
+        csr(arrays[f"{p}_data"], arrays[f"{p}_indices"], arrays[f"{p}_indptr"], n + 1)
+        for p in ("fwd", "rev")
+    ]
+    arrays["cch_order"], cch_meta = preprocess(arrays, *graphs)
     xy = t.node_x, t.node_y
     meta = {
         "node_count": n,
@@ -233,6 +242,7 @@ def compile_arrays(t: NetworkTables) -> tuple[dict[str, NDArray[Any]], dict[str,
         "bounds": [float(xy[0].min()), float(xy[1].min()), float(xy[0].max()), float(xy[1].max())],
         "class_names": t.class_names,
         "grid": {"x0": grid.x0, "y0": grid.y0, "cell": grid.cell, "nx": grid.nx},
+        "cch": cch_meta,
     }
     return arrays, meta
 

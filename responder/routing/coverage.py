@@ -178,33 +178,6 @@ def reach_sets(
     return out
 
 
-def snap_times_to(
-    network: RoadNetwork,
-    node_seconds: dict[int, float] | tuple[NDArray[np.int64], NDArray[np.float64]],
-    sites: Sequence[Snap],
-    *,
-    closures: Closures | None = None,
-) -> NDArray[np.float64]:
-    """Time from each snapped site to a target, given node -> time-to-target.
-
-    A site on edge ``u -> v`` leaves along its edge to ``v`` or along the twin to ``u``.
-    """
-    if not sites:
-        return np.zeros(0)
-    if isinstance(node_seconds, dict):
-        keys = np.fromiter(node_seconds.keys(), np.int64, len(node_seconds))
-        vals = np.fromiter(node_seconds.values(), np.float64, len(node_seconds))
-    else:
-        keys, vals = node_seconds
-    dense = np.full(network.node_count, np.inf)
-    dense[keys] = vals
-    t = network.core.weights(closures).times
-    nodes, secs = entry_slots(sites, t, "from")
-    via = secs + dense[nodes]
-    via = np.where(np.isnan(via), np.inf, via)
-    return np.asarray(via.reshape(-1, 2).min(axis=1))
-
-
 def road_lines(
     network: RoadNetwork, roads: NDArray[np.int64], *, tolerance_m: float = 8.0
 ) -> list[NDArray[np.float64]]:

@@ -11,9 +11,17 @@ and delegates to the modules that do the work, all of which share its ``core``
 - ``coverage``: the multi-source search (many teams at once, with head starts);
 - ``lines``: road geometries for maps.
 
-Travel times come from ``scipy.sparse.csgraph.dijkstra`` on CSR arrays mapped from the
-cache. One ``RoadNetwork`` may be shared by threads (the search's virtual slots are
-written under a lock) and, through copy-on-write mappings, by processes.
+Travel times come from one of two back ends, picked per network at load (``backend``):
+
+- ``search``: ``scipy.sparse.csgraph.dijkstra`` on CSR arrays mapped from the cache, the
+  exact reference, used on small networks and for one-to-all questions (coverage);
+- ``cch_queries``: RoutingKit's customizable contraction hierarchy (``cch``), built on
+  first use from the order stored in the cache, for networks of ``CCH_MIN_NODES`` nodes
+  and more (times within ``unit_s / 2`` per edge of the reference, see routing/README.md).
+
+One ``RoadNetwork`` may be shared by threads (the search's virtual slots are written under
+a lock, hierarchy queries run under its lock) and, through copy-on-write mappings, by
+processes.
 """
 
 from __future__ import annotations
@@ -25,10 +33,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import lines, paths, search, snapping
+from . import cch_queries, lines, paths, search, snapping
 from .cache import load_arrays, read_meta
 from .closures import Closures
-from .core import NetworkCore
+from .core import Backend, NetworkCore
 from .paths import Route, TargetSearch
 from .snapping import Snap
 
@@ -43,10 +51,16 @@ class RoadNetwork:
     core : NetworkCore
         The internal surface shared with the routing modules (and with benchmarks and
         tests that need the raw arrays); services use the methods below.
+    backend : {"cch", "dijkstra"}
+        The back end of point queries: ``"auto"`` at load picks the hierarchy from
+        ``core.CCH_MIN_NODES`` nodes on.
     """
 
-    def __init__(self, arrays: dict[str, NDArray[Any]], meta: dict[str, Any]) -> None:
-        self.core = NetworkCore(arrays, meta)
+    def __init__(
+        self, arrays: dict[str, NDArray[Any]], meta: dict[str, Any], backend: Backend = "auto"
+    ) -> None:
+        self.core = NetworkCore(arrays, meta, backend)
+        self.backend = self.core.backend
         self.meta = meta
         self.version: str = meta["version"]
         self.node_count: int = self.core.node_count
@@ -58,16 +72,19 @@ class RoadNetwork:
 
     # ------------------------------------------------------------------ loading
     @classmethod
-    def load(cls, cache_dir: str | Path) -> RoadNetwork:
-        """Map a compiled cache (see ``cache.ensure_compiled``); builds no graph.
+    def load(cls, cache_dir: str | Path, *, backend: Backend = "auto") -> RoadNetwork:
+        """Map a compiled cache (see ``cache.ensure_compiled``); builds no graph (the
+        hierarchy is built on the first query that uses it, see ``core.hierarchy``).
 
         Raises
         ------
         CacheError
             If the directory holds no compiled network of this format.
+        ValueError
+            If ``backend`` is not ``"auto"``, ``"cch"`` or ``"dijkstra"``.
         """
         meta = read_meta(cache_dir)
-        return cls(load_arrays(cache_dir), meta)
+        return cls(load_arrays(cache_dir), meta, backend)
 
     def __repr__(self) -> str:
         return f"<RoadNetwork {self.version} nodes={self.node_count} edges={self.edge_count}>"
@@ -200,6 +217,10 @@ class RoadNetwork:
             On a negative cutoff, ``need < 1``, or offsets that are not one finite
             non-negative number per source; ``UnknownEdge`` for closures of another network.
         """
+        if self.backend == "cch":
+            return cch_queries.times(
+                self.core, target, sources, "to", cutoff_s, closures, need, offsets_s
+            )
         return search.times(self.core, target, sources, "to", cutoff_s, closures, need, offsets_s)
 
     def times_from(
@@ -213,7 +234,47 @@ class RoadNetwork:
         offsets_s: ArrayLike | None = None,
     ) -> NDArray[np.float64]:
         """Travel time from ``source`` to each target (one-to-many); see ``times_to``."""
+        if self.backend == "cch":
+            return cch_queries.times(
+                self.core, source, targets, "from", cutoff_s, closures, need, offsets_s
+            )
         return search.times(self.core, source, targets, "from", cutoff_s, closures, need, offsets_s)
+
+    def table(
+        self,
+        sources: Sequence[Snap],
+        targets: Sequence[Snap],
+        *,
+        closures: Closures | None = None,
+        cutoff_s: float | None = None,
+    ) -> NDArray[np.float64]:
+        """Travel times from every source (rows) to every target (columns), many-to-many.
+
+        Parameters
+        ----------
+        sources, targets : sequence of Snap
+        closures : Closures, optional
+            Closures and slowdowns to honour.
+        cutoff_s : float, optional
+            Times above it are reported as ``inf`` (Dijkstra searches stop there).
+
+        Returns
+        -------
+        ndarray of float64, shape (len(sources), len(targets))
+            Seconds, ``inf`` where unreachable; row ``i`` equals
+            ``times_from(sources[i], targets)``.
+
+        Raises
+        ------
+        ValueError
+            On a negative cutoff; ``UnknownEdge`` for closures of another network.
+        """
+        if cutoff_s is not None and not float(cutoff_s) >= 0:
+            raise ValueError(f"cutoff_s must be >= 0, got {cutoff_s}")
+        sources, targets = list(sources), list(targets)
+        if self.backend == "cch":
+            return cch_queries.table(self.core, sources, targets, closures, cutoff_s)
+        return search.table(self.core, sources, targets, closures, cutoff_s)
 
     def route(self, source: Snap, target: Snap, *, closures: Closures | None = None) -> Route:
         """Return the fastest route with full geometry.
@@ -223,12 +284,17 @@ class RoadNetwork:
         NoRoute
             If the target cannot be reached (a ``ValueError``).
         """
+        if self.backend == "cch":
+            return cch_queries.route(self.core, source, target, closures)
         return paths.route(self.core, source, target, closures)
 
     def search_to(self, target: Snap, *, closures: Closures | None = None) -> TargetSearch:
-        """One complete search on the reversed graph from ``target``, kept so that travel
-        times (``.times``) and routes (``.routes``) for any sources come from it without
-        searching again (equal to ``times_to`` and ``route`` per source)."""
+        """Travel times (``.times``) and routes (``.routes``) from any sources to ``target``
+        (equal to ``times_to`` and ``route`` per source). With Dijkstra, one complete
+        search on the reversed graph, kept; with the hierarchy, nothing is searched until
+        asked (each question takes milliseconds)."""
+        if self.backend == "cch":
+            return cch_queries.HierarchySearch(self.core, target, closures)
         return paths.search_to(self.core, target, closures)
 
     # ------------------------------------------------------------------ drawing

@@ -1,6 +1,6 @@
 """Routes: the fastest path between snapped points, with full geometry.
 
-``route`` searches forward from the source; a ``TargetSearch`` keeps one complete reversed
+``route`` searches forward from the source; a ``TreeSearch`` keeps one complete reversed
 search from a target so that times and routes for any number of sources come from it
 (dispatch: many teams, one incident). Both describe a route as a partial first edge,
 whole middle edges and a partial last edge, and ``assemble`` turns that into a ``Route``.
@@ -12,6 +12,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,8 +49,23 @@ class Route:
     edges: list[int]
 
 
+class TargetSearch(Protocol):
+    """Times and routes from any sources to one target (see ``RoadNetwork.search_to``):
+    a kept Dijkstra tree (``TreeSearch``) or the hierarchy (``cch_queries.HierarchySearch``)."""
+
+    target: Snap
+
+    def times(self, sources: Sequence[Snap]) -> NDArray[np.float64]:
+        """Travel time from each source to the target (``inf`` if unreachable)."""
+        ...
+
+    def routes(self, sources: Sequence[Snap]) -> list[Route | None]:
+        """Fastest route from each source (``None`` if unreachable)."""
+        ...
+
+
 @dataclass
-class TargetSearch:
+class TreeSearch:
     """A finished reversed-graph search from one target (see ``RoadNetwork.search_to``)."""
 
     core: NetworkCore
@@ -70,12 +86,12 @@ class TargetSearch:
         return routes_from_tree(self, sources)
 
 
-def search_to(core: NetworkCore, target: Snap, closures: Closures | None) -> TargetSearch:
+def search_to(core: NetworkCore, target: Snap, closures: Closures | None) -> TreeSearch:
     """One complete search on the reversed graph from ``target``."""
     weights = core.weights(closures)
     dist, pred = search(core, target, "to", weights, math.inf, True)
     assert pred is not None
-    return TargetSearch(core, target, closures, weights, dist, pred)
+    return TreeSearch(core, target, closures, weights, dist, pred)
 
 
 def route(core: NetworkCore, source: Snap, target: Snap, closures: Closures | None) -> Route:
@@ -117,7 +133,7 @@ def route(core: NetworkCore, source: Snap, target: Snap, closures: Closures | No
     return assemble(core, first, _hop_edges(core, nodes, weights), last, best)
 
 
-def routes_from_tree(tree: TargetSearch, sources: Sequence[Snap]) -> list[Route | None]:
+def routes_from_tree(tree: TreeSearch, sources: Sequence[Snap]) -> list[Route | None]:
     """Fastest route from each source to the tree's target, from its kept search."""
     core, target, weights, dist, pred = tree.core, tree.target, tree.weights, tree.dist, tree.pred
     t = weights.times

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -45,6 +46,22 @@ def check_offsets(values: ArrayLike | None, count: int) -> NDArray[np.float64]:
     return out
 
 
+Slot = tuple[int, float]  # (node, seconds): where a search enters or leaves the graph
+
+
+def origin_slots(origin: Snap, t: EdgeTimes, direction: Direction) -> tuple[Slot, Slot]:
+    """The two (node, seconds) ends of a snapped point's partial edges, as a search sees
+    them: ``"from"`` leaves the point to ``v`` along its edge or to ``u`` along the twin;
+    ``"to"`` (reversed) reaches it from ``u`` along its edge or from ``v`` along the twin.
+    """
+    f = origin.fraction
+    # A point at a node reaches that node for free even on a one-way road (0 * inf = 0).
+    t_twin = t[origin.twin] if origin.twin >= 0 else math.inf
+    if direction == "from":
+        return (origin.v, float(part(1 - f, t[origin.edge]))), (origin.u, float(part(f, t_twin)))
+    return (origin.u, float(part(f, t[origin.edge]))), (origin.v, float(part(1 - f, t_twin)))
+
+
 def search(
     core: NetworkCore,
     origin: Snap,
@@ -58,16 +75,8 @@ def search(
     Returns node distances (length ``node_count + 1``, the virtual origin last) and, if
     asked, predecessors (``node_count`` marks the virtual origin).
     """
-    t = weights.times
-    f = origin.fraction
-    along, ahead = part(f, t[origin.edge]), part(1 - f, t[origin.edge])
-    # A point at a node reaches that node for free even on a one-way road (0 * inf = 0).
-    t_twin = t[origin.twin] if origin.twin >= 0 else math.inf
-    back, behind = part(1 - f, t_twin), part(f, t_twin)
-    if direction == "from":
-        prefix, slots = "fwd", ((origin.v, ahead), (origin.u, behind))
-    else:
-        prefix, slots = "rev", ((origin.u, along), (origin.v, back))
+    slots = origin_slots(origin, weights.times, direction)
+    prefix = "fwd" if direction == "from" else "rev"
     graph = core.graphs[prefix]
     patch = weights.patch(prefix)
     with core.lock:
@@ -92,6 +101,24 @@ def search(
     return result, None
 
 
+class Fields(NamedTuple):
+    """Edge, twin (-1 if none) and fraction of each snapped point, as arrays."""
+
+    edge: NDArray[np.int64]
+    twin: NDArray[np.int64]
+    frac: NDArray[np.float64]
+
+
+def fields(snaps: Sequence[Snap]) -> Fields:
+    """The arrays of ``Fields`` for ``snaps`` (read once per query)."""
+    n = len(snaps)
+    return Fields(
+        np.fromiter((s.edge for s in snaps), np.int64, n),
+        np.fromiter((s.twin for s in snaps), np.int64, n),
+        np.fromiter((s.fraction for s in snaps), np.float64, n),
+    )
+
+
 def combine(
     core: NetworkCore,
     origin: Snap,
@@ -101,19 +128,35 @@ def combine(
     weights: Weights,
 ) -> NDArray[np.float64]:
     """Exact times between ``origin`` and each snap, from the node distances of a search."""
+    f = fields(others)
+    u, v = core.arrays["edge_u"][f.edge], core.arrays["edge_v"][f.edge]
+    return combine_ends(origin, f, dist[u], dist[v], direction, weights)
+
+
+def combine_ends(
+    origin: Snap,
+    others: Fields,
+    dist_u: NDArray[np.float64],
+    dist_v: NDArray[np.float64],
+    direction: Direction,
+    weights: Weights,
+) -> NDArray[np.float64]:
+    """Exact times between ``origin`` and each snap (``others``: their ``fields``), given
+    the distances between the origin and each snap's ``u`` and ``v`` (any back end: a
+    search, or the hierarchy).
+
+    Also finds the way straight along the shared edge when a snap sits on the origin's.
+    """
     t = weights.times
-    edge = np.fromiter((s.edge for s in others), np.int64, len(others))
-    twin = np.fromiter((s.twin for s in others), np.int64, len(others))
-    frac = np.fromiter((s.fraction for s in others), np.float64, len(others))
-    u, v = core.arrays["edge_u"][edge], core.arrays["edge_v"][edge]
+    edge, twin, frac = others
     t_edge = t[edge]
     t_twin = np.where(twin >= 0, t[np.maximum(twin, 0)], np.inf)
     if direction == "from":  # origin -> point: enter its edge at u or its twin at v
-        via_u = dist[u] + part(frac, t_edge)
-        via_v = dist[v] + part(1 - frac, t_twin)
+        via_u = dist_u + part(frac, t_edge)
+        via_v = dist_v + part(1 - frac, t_twin)
     else:  # point -> origin: leave along its edge to v or along its twin to u
-        via_v = part(1 - frac, t_edge) + dist[v]
-        via_u = part(frac, t_twin) + dist[u]
+        via_v = part(1 - frac, t_edge) + dist_v
+        via_u = part(frac, t_twin) + dist_u
     with np.errstate(invalid="ignore"):
         best = np.fmin(via_u, via_v)
         same = np.flatnonzero(edge == origin.edge)
@@ -223,3 +266,29 @@ def extended_graph(
     big.indices = np.concatenate([graph.indices, nodes]).astype(np.int32, copy=False)
     big.indptr = indptr.astype(np.int32, copy=False)
     return big
+
+
+def table(
+    core: NetworkCore,
+    sources: Sequence[Snap],
+    targets: Sequence[Snap],
+    closures: Closures | None,
+    cutoff_s: float | None = None,
+) -> NDArray[np.float64]:
+    """Seconds from each source (rows) to each target (columns), ``inf`` above the cutoff:
+    one search (bounded by the cutoff) per source, or per target on the reversed graph
+    when there are fewer targets."""
+    out = np.zeros((len(sources), len(targets)))
+    if not sources or not targets:
+        return out
+    weights = core.weights(closures)
+    limit = math.inf if cutoff_s is None else float(cutoff_s)
+    if len(targets) < len(sources):
+        for col, target in enumerate(targets):
+            dist, _ = search(core, target, "to", weights, limit)
+            out[:, col] = combine(core, target, sources, dist, "to", weights)
+    else:
+        for row, source in enumerate(sources):
+            dist, _ = search(core, source, "from", weights, limit)
+            out[row] = combine(core, source, targets, dist, "from", weights)
+    return np.where(out <= limit, out, np.inf)

@@ -27,8 +27,21 @@ def demo_graph(request: pytest.FixtureRequest):
 
 
 @pytest.fixture(scope="session")
-def demo_net(demo_graph, tmp_path_factory: pytest.TempPathFactory) -> RoadNetwork:
-    """The same network compiled from the same graph and loaded from its cache."""
+def demo_cache(demo_graph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same network compiled from the same graph (with its hierarchy order)."""
     graph, _ = demo_graph
     out = tmp_path_factory.mktemp("cache") / "net"
-    return RoadNetwork.load(write_compiled(tables_from_graph(graph), out, version="test"))
+    return write_compiled(tables_from_graph(graph), out, version="test")
+
+
+@pytest.fixture(scope="session")
+def demo_net(demo_cache: Path) -> RoadNetwork:
+    """The compiled network on the Dijkstra back end, the exact reference checked against
+    networkx (the hierarchy is checked against it in tests/routing/test_cch.py)."""
+    return RoadNetwork.load(demo_cache, backend="dijkstra")
+
+
+@pytest.fixture(scope="session")
+def demo_cch(demo_cache: Path) -> RoadNetwork:
+    """The same cache on the contraction-hierarchy back end."""
+    return RoadNetwork.load(demo_cache, backend="cch")

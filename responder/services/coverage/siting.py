@@ -143,17 +143,14 @@ def suggest_sites(
         for h in uncovered
     ]
     target_snaps, reachable, _ = snap_all(ctx.network, targets, ctx.snap_max_m)
-    reach = search.reach_sets(ctx.network, target_snaps, budget, closures=ctx.closures)
     if candidates == "registry":
         options = registry_candidates(session, area)
         snaps, options, _ = snap_all(ctx.network, options, ctx.snap_max_m)
-        columns = [
-            np.flatnonzero(
-                search.snap_times_to(ctx.network, hit, snaps, closures=ctx.closures) <= budget
-            )
-            for hit in reach
-        ]
+        # many-to-many: the network picks its fastest way (hierarchy or bounded searches)
+        times = ctx.network.table(snaps, target_snaps, closures=ctx.closures, cutoff_s=budget)
+        columns = [np.flatnonzero(np.isfinite(times[:, j])) for j in range(len(target_snaps))]
     else:
+        reach = search.reach_sets(ctx.network, target_snaps, budget, closures=ctx.closures)
         inside = _nodes_in(ctx.network, area.geometry)
         options = [
             Candidate(
