@@ -29,7 +29,7 @@ def test_mosaic_copies_tiles_and_joins_neighbours(tiny_osm: Path, tmp_path: Path
     make = script("make_large_network")
     base_dir = ensure_compiled(tiny_osm, tmp_path / "base")
     base_net = RoadNetwork.load(base_dir)
-    base, version = make.demo_tables(base_dir)
+    base, _ = make.demo_tables(base_dir)
     tables = make.mosaic(base, 3)
     net = RoadNetwork.load(write_compiled(tables, tmp_path / "mosaic", version="m3"))
 
