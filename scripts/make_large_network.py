@@ -2,18 +2,24 @@
 
 Each tile is a copy of the compiled demo region (Coquimbo - La Serena) shifted by whole
 tile sizes; neighbouring tiles are joined by two-way motorway links (three per shared
-side). The result is written straight to a compiled cache (default ``maps/large``,
-git-ignored) that ``RoadNetwork.load`` maps. The demo has ~8,700 nodes after
-simplification, so the default 11 x 11 mosaic gives ~1.05 M nodes.
+side). The result is written straight to a compiled cache that ``RoadNetwork.load`` maps.
+The tile network has 8,704 nodes after import, so the two benchmark sizes are
+
+- ``--size 1m`` (default): 11 x 11 tiles, 1,053,184 nodes, written to ``maps/large``;
+- ``--size 3m``: 19 x 19 tiles, 3,142,144 nodes (a province-sized proxy), written to
+  ``maps/large3m``.
+
+Both folders are git-ignored. ``--tiles N`` and ``--out DIR`` build any other size.
 
 Usage::
 
-    python scripts/make_large_network.py [--tiles 11] [--out maps/large]
+    python scripts/make_large_network.py [--size 1m|3m] [--tiles N] [--out DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import time
 from pathlib import Path
 
@@ -143,27 +149,39 @@ def add_links(
     return t
 
 
+#: The benchmark sizes: mosaic side and output folder.
+SIZES = {"1m": (11, REPO / "maps" / "large"), "3m": (19, REPO / "maps" / "large3m")}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tiles", type=int, default=11, help="mosaic side (default 11)")
-    parser.add_argument("--out", type=Path, default=REPO / "maps" / "large")
+    parser.add_argument("--size", choices=sorted(SIZES), default="1m", help="benchmark size")
+    parser.add_argument("--tiles", type=int, help="mosaic side (overrides --size)")
+    parser.add_argument("--out", type=Path, help="output cache folder (overrides --size)")
     parser.add_argument("--demo", type=Path, default=REPO / "maps" / "demo" / "coquimbo.osm.bz2")
+    parser.add_argument(
+        "--tile-cache", type=Path, default=REPO / "maps" / "cache" / "coquimbo",
+        help="where the tile network is compiled (default maps/cache/coquimbo)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    if args.tiles < 1:
+    tiles = args.tiles if args.tiles is not None else SIZES[args.size][0]
+    out = args.out if args.out is not None else SIZES[args.size][1]
+    if tiles < 1:
         parser.error("--tiles must be >= 1")
     from responder.routing.cache import write_compiled
 
     started = time.perf_counter()
-    demo_cache = ensure_compiled(args.demo, REPO / "maps" / "cache" / "demo")
+    demo_cache = ensure_compiled(args.demo, args.tile_cache)
     base, version = demo_tables(demo_cache)
-    tables = mosaic(base, args.tiles)
-    tables.info = {"source": f"{args.tiles}x{args.tiles} mosaic of {version}"}
-    write_compiled(tables, args.out, version=f"mosaic{args.tiles}-{version}")
-    meta = read_meta(args.out)
+    tables = mosaic(base, tiles)
+    tables.info = {"source": f"{tiles}x{tiles} mosaic of {version}"}
+    write_compiled(tables, out, version=f"mosaic{tiles}-{version}")
+    meta = read_meta(out)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"wrote {args.out}: {meta['node_count']:,} nodes, {meta['edge_count']:,} edges "
-        f"in {time.perf_counter() - started:.1f} s"
+        f"wrote {out}: {meta['node_count']:,} nodes, {meta['edge_count']:,} edges "
+        f"in {time.perf_counter() - started:.1f} s (peak memory {peak:,.0f} MiB)"
     )
     return 0
 
