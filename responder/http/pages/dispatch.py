@@ -198,6 +198,7 @@ def incidents() -> Any:
         incidents=items,
         incident_types=INCIDENT_TYPES,
         severities=SEVERITIES,
+        status_labels=incident_status_labels(),
     )
 
 

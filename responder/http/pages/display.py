@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import gettext as _
@@ -54,8 +55,13 @@ def verified_text(moment: datetime | None) -> str:
 
 
 def local_time(moment: datetime | None) -> str:
-    """A timestamp as 'YYYY-MM-DD HH:MM' UTC (one unambiguous form for every reader)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+    """A timestamp as 'YYYY-MM-DD HH:MM' in the office's local time (the TIMEZONE setting);
+    a naive value is taken as UTC, which is how the database stores moments."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
 
 
 def url_with(**changes: Any) -> str:
