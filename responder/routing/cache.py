@@ -47,6 +47,9 @@ from .speeds import SpeedTable, load_speed_table
 from .tables import NetworkTables, tables_from_graph
 
 FORMAT_VERSION = 4
+#: Bumped when the compiler's output changes without a format change (2: merged edges take
+#: their most important class, reproducibly).
+COMPILE_REVISION = 2
 META_FILE = "meta.json"
 #: Arrays mapped copy-on-write: the virtual node slots are written per query.
 WRITABLE_ARRAYS = ("fwd_indices", "fwd_data", "rev_indices", "rev_data")
@@ -62,8 +65,9 @@ def file_checksum(path: str | Path) -> str:
 
 
 def version_key(source_checksum: str, speed_digest: str) -> str:
-    """Return the cache version key for a source checksum and a speed-table digest."""
-    return f"v{FORMAT_VERSION}-{source_checksum[:16]}-{speed_digest[:12]}"
+    """Return the cache version key for a source checksum and a speed-table digest (and the
+    compile revision, so caches compiled by an older compiler are compiled again)."""
+    return f"v{FORMAT_VERSION}.{COMPILE_REVISION}-{source_checksum[:16]}-{speed_digest[:12]}"
 
 
 def read_meta(cache_dir: str | Path) -> dict[str, Any]:

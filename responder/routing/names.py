@@ -34,26 +34,9 @@ from numpy.typing import NDArray
 from ._errors import CacheError, UnsupportedSource
 from .cache import file_checksum, load_arrays, read_meta
 from .importer import source_format
+from .tables import CLASS_ORDER
 
 NAMES_FILE = "road_names.json"
-#: Highway classes from the most to the least important (a street's class is its best).
-CLASS_RANK = (
-    "motorway",
-    "trunk",
-    "primary",
-    "secondary",
-    "tertiary",
-    "motorway_link",
-    "trunk_link",
-    "primary_link",
-    "secondary_link",
-    "tertiary_link",
-    "unclassified",
-    "residential",
-    "road",
-    "living_street",
-    "service",
-)
 #: The classes whose names are drawn on the base map.
 MAJOR_CLASSES = frozenset({"motorway", "trunk", "primary", "secondary"})
 _ARRAYS = ["road_ptr", "road_coords", "road_cum", "road_length", "road_class", "road_edge"]
@@ -195,9 +178,9 @@ class RoadNames:
         if not named.size:
             return {}
         ptr, coords = a["road_ptr"], a["road_coords"]
-        rank = {name: i for i, name in enumerate(CLASS_RANK)}
+        rank = {name: i for i, name in enumerate(CLASS_ORDER)}
         class_rank = np.array(
-            [rank.get(c, len(CLASS_RANK)) for c in self._class_names], dtype=np.int32
+            [rank.get(c, len(CLASS_ORDER)) for c in self._class_names], dtype=np.int32
         )
         order = np.argsort(self.road_name[named], kind="stable")
         groups = np.split(named[order], np.flatnonzero(np.diff(self.road_name[named][order])) + 1)

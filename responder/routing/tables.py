@@ -90,8 +90,7 @@ def tables_from_graph(graph: nx.MultiDiGraph) -> NetworkTables:
         length = float(data["length"])
         ids = data.get("osmid", [])
         ids = sorted(int(i) for i in (ids if isinstance(ids, list) else [ids]))
-        highway = data.get("highway", "road")
-        highway = str(highway[0] if isinstance(highway, list) else highway)
+        highway = main_class(data.get("highway", "road"))
         key = (iv, iu, round(length, 2), tuple(ids))
         if waiting.get(key):
             road = waiting[key].pop()
@@ -135,6 +134,39 @@ def tables_from_graph(graph: nx.MultiDiGraph) -> NetworkTables:
         road_coords=np.concatenate(coords) if coords else np.zeros((0, 2)),
         class_names=list(classes),
     )
+
+
+#: OSM highway classes from the most important down: a simplified edge that merges ways of
+#: several classes takes the first of its classes in this order (others: alphabetical after).
+CLASS_ORDER = (
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "motorway_link",
+    "trunk_link",
+    "primary_link",
+    "secondary_link",
+    "tertiary_link",
+    "unclassified",
+    "road",
+    "residential",
+    "living_street",
+    "service",
+)
+
+
+def main_class(highway: Any) -> str:
+    """The class of an edge: its own, or the most important one of a merged edge's list.
+
+    osmnx lists a merged edge's classes in no fixed order, so taking the first one made two
+    compiles of the same file disagree on a few hundred edges (and on which streets are
+    major)."""
+    if not isinstance(highway, list):
+        return str(highway)
+    rank = {name: i for i, name in enumerate(CLASS_ORDER)}
+    return min((str(h) for h in highway), key=lambda h: (rank.get(h, len(rank)), h))
 
 
 def _edge_sort_key(edge: tuple[Any, Any, dict[str, Any]]) -> tuple[Any, ...]:
