@@ -14,6 +14,7 @@ import re
 
 import folium
 from branca.element import Element
+from folium.map import FitBounds
 
 from responder.mapping._errors import UnknownAsset
 from responder.mapping.assets import localize
@@ -64,7 +65,12 @@ def base_map(
     if bounds is not None:
         small = (max_lon - min_lon) < padding_deg or (max_lat - min_lat) < padding_deg
         pad = padding_deg if small else 0.0
-        fmap.fit_bounds([[min_lat - pad, min_lon - pad], [max_lat + pad, max_lon + pad]])
+        # Framed at once, not by a zoom animation: an animation still running when a page
+        # script sets the view (a view kept across reloads, a search result) would end on
+        # this frame and undo it.
+        frame = FitBounds([[min_lat - pad, min_lon - pad], [max_lat + pad, max_lon + pad]])
+        frame.options["animate"] = False
+        fmap.add_child(frame)
     return fmap
 
 
