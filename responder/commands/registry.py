@@ -15,7 +15,8 @@ from responder.models import User, db
 from responder.models.base import begin_write
 from responder.services import accounts, imports
 from responder.services.actors import SYSTEM, Actor
-from responder.services.sheets import SHEETS, VALIDATORS_KEY, loader_for
+from responder.services.sheet_loaders import loader_for
+from responder.services.sheets import SHEETS, VALIDATORS_KEY
 
 registry_cli = AppGroup("registry", help="Bulk import of registry records.")
 

@@ -19,8 +19,9 @@ from responder.http.api.enterprises import EnterpriseSchema, HazardSourceSchema
 from responder.http.api.experts import ExpertSchema
 from responder.http.api.teams import BaseSchema, TeamSchema
 from responder.services.imports import RowInvalid
-from responder.services.sheets import LINE, VALIDATORS_KEY, RowLoader, Sheet, Validator
-from responder.services.sheets import loader_for as _loader_for
+from responder.services.sheet_loaders import RowLoader
+from responder.services.sheet_loaders import loader_for as _loader_for
+from responder.services.sheets import LINE, VALIDATORS_KEY, Sheet, Validator
 
 #: The API schema each sheet's rows are loaded with (and a depot row's inventory line).
 SCHEMAS: dict[str, type[Schema]] = {
