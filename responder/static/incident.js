@@ -98,4 +98,5 @@
   });
 
   watch(refresh, 1500);
+  page.dataset.ready = "yes";  // the buttons answer from here on (tests wait for it)
 })();

@@ -52,10 +52,11 @@ def test_place_propose_confirm_and_follow(page, world, times_to):
     assert db.session.get(RescueTeam, team.id).status == "dispatched"
 
     page.click("#open-incidents a")
+    page.wait_for_selector(".incident-page[data-ready=yes]", timeout=20000)
     row = page.locator("#assignments tr", has_text="滨海消防一中队")
     assert "途中" in row.inner_text()
     row.locator("[data-advance]").click()
-    page.wait_for_selector("#assignments td.state-on_scene", timeout=10000)
+    page.wait_for_selector("#assignments td.state-on_scene", timeout=20000)
     assert page.inner_text("#assignments td.state-on_scene") == "到场"
     db.session.rollback()
     assert db.session.get(RescueTeam, team.id).status == "on_scene"

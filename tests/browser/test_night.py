@@ -147,6 +147,7 @@ def test_a_hazmat_night_with_two_operators(browser, page, world, registry_record
         b.wait_for_selector("#board tr[data-incident]", timeout=3000)
         b.screenshot(path=str(Path(ARTIFACTS) / "night-board.png"), full_page=True)
         b.click("#board tr[data-incident] a")
+        b.wait_for_selector(".incident-page[data-ready=yes]", timeout=20000)
         b.wait_for_selector("#assignments button[data-advance]")
         row = b.locator("#assignments tr", has_text="夜班消防中队")
         row.locator("button[data-advance]").click()
