@@ -94,11 +94,14 @@ def _load_roads(app: Flask) -> RoadNetwork | None:
         )
         return None
     app.logger.info(
-        "road network %s: %d nodes, %d edges",
+        "road network %s: %d nodes, %d edges, %s back end",
         network.version,
         network.node_count,
         network.edge_count,
+        network.backend,
     )
+    if app.config["WARM_ROADS"] and network.backend == "cch":
+        app.logger.info("contraction hierarchy built in %.1f s", network.warm())
     return network
 
 

@@ -59,6 +59,12 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any], str]] = {
     "MAPS_DIR": (REPO_ROOT / "maps", _path, "Road-network data and compiled caches."),
     "REGION": ("demo", str, "Road region to load from MAPS_DIR at start-up."),
     "LOAD_ROADS": (True, _bool, "Load the road network at start-up (off for registry-only use)."),
+    "WARM_ROADS": (
+        False,
+        _bool,
+        "Build a large road network's contraction hierarchy at start-up, not on the first "
+        "query (with gunicorn --preload the workers then share one copy).",
+    ),
     "SPEED_TABLE": (None, _optional, "JSON file overriding the default speeds by highway class."),
     "SNAP_MAX_M": (2000.0, float, "Points farther than this from any road are rejected."),
     "DOCUMENTS_DIR": (

@@ -6,15 +6,24 @@ difference between the two back ends (times to and from, tables), rank N resourc
 one incident, the nearest 10, one 100 x 100 table, a closure's first proposal
 (customization) and the next closure's (partial update), and resident memory.
 
+``--workers N`` then forks N processes from a parent that loaded the network, as gunicorn
+does, twice: once with the hierarchy built in each worker on its first query (plain
+``gunicorn``), once built in the parent first (``RoadNetwork.warm``, as ``gunicorn
+--preload`` with ``WARM_ROADS`` does). Each worker's first proposal time and its private
+and proportional memory (``/proc/<pid>/smaps_rollup``) are printed.
+
 Usage::
 
     python scripts/bench_cch.py [--cache maps/large] [--resources 500] [--incidents 10]
+                                [--workers 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import json
+import os
 import resource
 import statistics
 import time
@@ -57,12 +66,51 @@ def random_snaps(net: RoadNetwork, count: int, rng: np.random.Generator) -> list
     return out
 
 
+def memory_mb(pid: int | str = "self") -> dict[str, float]:
+    """Private and proportional (PSS) resident memory of a process in MB."""
+    kb: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        key, value = line.split(":", 1)
+        kb[key] = int(value.split()[0])
+    private = kb["Private_Clean"] + kb["Private_Dirty"]
+    return {"private": private / 1024, "pss": kb["Pss"] / 1024}
+
+
+def forked_workers(
+    cache: Path, incident: Snap, res: list[Snap], workers: int, warm: bool
+) -> list[dict[str, float]]:
+    """Fork ``workers`` processes from a parent holding the network (built there first
+    if ``warm``); each times its first proposal query and reports its memory after it."""
+    net = RoadNetwork.load(cache, backend="cch")
+    warm_s = net.warm() if warm else 0.0
+    children: list[tuple[int, int]] = []
+    for _ in range(workers):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # a worker: answer one proposal, report, leave without cleanup
+            os.close(read)
+            started = time.perf_counter()
+            net.times_to(incident, res)
+            report = {"first_s": time.perf_counter() - started, **memory_mb()}
+            os.write(write, json.dumps(report).encode())
+            os._exit(0)
+        os.close(write)
+        children.append((pid, read))
+    out = []
+    for pid, read in children:
+        with os.fdopen(read) as pipe:
+            out.append({"warm_s": warm_s, **json.loads(pipe.read())})
+        os.waitpid(pid, 0)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=REPO / "maps" / "large")
     parser.add_argument("--resources", type=int, default=500)
     parser.add_argument("--incidents", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=0, help="forked workers to measure")
     args = parser.parse_args(argv)
     rng = np.random.default_rng(7)
 
@@ -142,6 +190,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{1000 * np.max(np.abs(check[ok] - times[ok]), initial=0.0):.3f} ms)"
         )
     print(f"RSS now {rss_mb():.0f} MB")
+    if args.workers:
+        del cch, h
+        for warm, label in ((False, "built in each worker"), (True, "built in the parent")):
+            for i, w in enumerate(forked_workers(args.cache, inc, res, args.workers, warm)):
+                print(
+                    f"{label:22s} worker {i}: parent {w['warm_s']:.2f} s, first proposal "
+                    f"{1000 * w['first_s']:.0f} ms, private {w['private']:.0f} MB, "
+                    f"PSS {w['pss']:.0f} MB"
+                )
     return 0
 
 

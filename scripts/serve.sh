@@ -46,4 +46,7 @@ echo "Lost them? Add an admin: flask --app wsgi users create NAME --role admin" 
 
 bind="${RESPONDER_BIND:-127.0.0.1:8000}"
 echo "responder: http://$bind/  (API: http://$bind/api/v1/, OpenAPI: /api/v1/openapi.json)"
-exec gunicorn --bind "$bind" --workers "${RESPONDER_WORKERS:-2}" --timeout 60 wsgi:app
+# --preload: the master loads the app (and, with WARM_ROADS, a large network's contraction
+# hierarchy) once, and the workers it forks share those pages instead of building their own.
+export RESPONDER_WARM_ROADS="${RESPONDER_WARM_ROADS:-1}"
+exec gunicorn --bind "$bind" --workers "${RESPONDER_WORKERS:-2}" --timeout 60 --preload wsgi:app

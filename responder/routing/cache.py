@@ -48,8 +48,9 @@ from .tables import NetworkTables, tables_from_graph
 
 FORMAT_VERSION = 4
 #: Bumped when the compiler's output changes without a format change (2: merged edges take
-#: their most important class, reproducibly).
-COMPILE_REVISION = 2
+#: their most important class, reproducibly; 3: finer CCH weight units, from a diameter
+#: bound taken at a central node).
+COMPILE_REVISION = 3
 META_FILE = "meta.json"
 #: Arrays mapped copy-on-write: the virtual node slots are written per query.
 WRITABLE_ARRAYS = ("fwd_indices", "fwd_data", "rev_indices", "rev_data")

@@ -13,12 +13,14 @@ Three phases (Dibbelt, Strasser, Wagner 2016):
    above them; milliseconds), so the two latest closure sets stay customized and a
    repeated proposal under the same closures customizes nothing.
 
-Weights are integers of ``unit_s`` seconds (``choose_unit``): the finest power of ten
-such that twice a bound on the network's diameter stays below RoutingKit's
-``inf_weight`` (2^31 - 2), which marks a closed arc. Rounding each arc to the nearest
-unit leaves an error of at most ``unit_s / 2`` per arc of a route (the queries finish
-both partial end edges in floating point, see ``cch_queries``). Arcs are the network's
-directed edges in edge order, so a path's arcs are edge ids.
+Weights are integers of ``unit_s`` seconds (``choose_unit``): the finest unit (two
+significant digits) such that twice a bound on the network's diameter stays below
+RoutingKit's ``inf_weight`` (2^31 - 2), which marks a closed arc; the bound is taken
+from the node nearest the network's centre, which makes it about the diameter itself
+(from a corner it is nearly twice that, and the unit twice as coarse). Rounding each arc
+to the nearest unit leaves an error of at most ``unit_s / 2`` per arc of a route (the
+queries finish both partial end edges in floating point, see ``cch_queries``). Arcs are
+the network's directed edges in edge order, so a path's arcs are edge ids.
 
 Query objects of the binding are stateful and a partial update requires that none is
 alive, so everything here runs under one lock; pinned many-to-one and one-to-many
@@ -44,8 +46,6 @@ from .closures import NO_CLOSURES, Closures
 
 #: RoutingKit's ``inf_weight``: an arc of this weight is closed; finite sums stay below it.
 INF_WEIGHT = 2_147_483_646
-#: Candidate weight units in seconds, finest first.
-UNITS_S = (1e-5, 1e-4, 1e-3, 1e-2)
 #: Representable route length as a multiple of the free-flow diameter bound (any free-flow
 #: route fits; a longer one under closures or slowdowns reads as unreachable, which the
 #: queries check by Dijkstra, see ``cch_queries``).
@@ -70,26 +70,39 @@ def compute_order(
     return np.asarray(order, dtype=np.int32)
 
 
-def diameter_bound(fwd: sp.csr_matrix, rev: sp.csr_matrix, n: int) -> tuple[float, bool]:
+def diameter_bound(
+    fwd: sp.csr_matrix, rev: sp.csr_matrix, n: int, node: int = 0
+) -> tuple[float, bool]:
     """An upper bound on any free-flow shortest path, and whether it is proven.
 
-    From one node, every node ``a`` reaches every ``b`` within ``in(a) + out(b)``
-    (through that node), so the largest in- plus out-eccentricity bounds the diameter
-    of a strongly connected network; otherwise the bound is not proven.
+    Every node ``a`` reaches every ``b`` within ``in(a) + out(b)`` through ``node``, so
+    its largest in- plus out-eccentricity bounds the diameter of a strongly connected
+    network (tightest from a central node); otherwise the bound is not proven.
     """
-    out = dijkstra(fwd, directed=True, indices=0)[:n]
-    into = dijkstra(rev, directed=True, indices=0)[:n]
+    out = dijkstra(fwd, directed=True, indices=node)[:n]
+    into = dijkstra(rev, directed=True, indices=node)[:n]
     proven = bool(np.all(np.isfinite(out)) and np.all(np.isfinite(into)))
     finite = float(np.max(out[np.isfinite(out)]) + np.max(into[np.isfinite(into)]))
     return finite, proven
 
 
+def central_node(node_x: NDArray[Any], node_y: NDArray[Any]) -> int:
+    """The node nearest the middle of the network's bounding box (in degrees)."""
+    x, y = np.asarray(node_x), np.asarray(node_y)
+    mid_x, mid_y = (x.min() + x.max()) / 2, (y.min() + y.max()) / 2
+    return int(np.argmin((x - mid_x) ** 2 + (y - mid_y) ** 2))
+
+
 def choose_unit(bound_s: float) -> float:
-    """The finest unit in ``UNITS_S`` that represents ``HEADROOM`` times ``bound_s``."""
-    for unit in UNITS_S:
-        if HEADROOM * bound_s / unit < INF_WEIGHT:
-            return unit
-    return UNITS_S[-1]
+    """The finest unit of two significant digits in which ``HEADROOM`` times ``bound_s``
+    stays below ``INF_WEIGHT``."""
+    need = max(HEADROOM * bound_s / INF_WEIGHT, 1e-9)
+    digits = 1 - math.floor(math.log10(need))  # decimals of two significant digits
+    scale = 10.0**digits
+    unit = math.ceil(need * scale) / scale
+    while HEADROOM * bound_s / unit >= INF_WEIGHT:  # float rounding of the product
+        unit += 1 / scale
+    return unit
 
 
 def preprocess(
@@ -103,7 +116,7 @@ def preprocess(
     started = time.perf_counter()
     order = compute_order(arrays["node_x"], arrays["node_y"], arrays["edge_u"], arrays["edge_v"])
     order_s = time.perf_counter() - started
-    bound, proven = diameter_bound(fwd, rev, n)
+    bound, proven = diameter_bound(fwd, rev, n, central_node(arrays["node_x"], arrays["node_y"]))
     meta = {
         "unit_s": choose_unit(bound),
         "diameter_bound_s": bound,

@@ -1,5 +1,6 @@
 """Scale-out as a province runs it: two separate app instances (two gunicorn masters on
-two ports, each loading its own road network) on one PostgreSQL.  Twenty operators spread
+two ports, each loading its own road network, one of them forking its workers from a
+preloaded master as ``serve.sh`` does) on one PostgreSQL.  Twenty operators spread
 over both race for one team: exactly one gets it; a change made through one instance is
 seen through the other."""
 
@@ -47,8 +48,8 @@ def _call(url: str, token: str, body: Any = None) -> tuple[int, Any]:
     except urllib.error.HTTPError as error:
         with error:
             return error.code, json.loads(error.read() or b"null")
-    except urllib.error.URLError:
-        return 0, None  # not listening yet
+    except (urllib.error.URLError, TimeoutError):
+        return 0, None  # not listening yet, or a worker still loading the app
 
 
 def _reap(server: subprocess.Popen[bytes]) -> None:
@@ -121,6 +122,8 @@ def test_two_instances_on_one_postgresql(pg_database: str, tmp_path: Path) -> No
     try:
         for i, port in enumerate(ports):
             command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}"]
+            if i:  # the second host starts as serve.sh does: the master loads, workers fork
+                command += ["--preload", "--env", "RESPONDER_WARM_ROADS=1"]
             with (tmp_path / f"gunicorn{i}.log").open("wb") as sink:
                 server = subprocess.Popen(
                     [*command, "wsgi:app"], cwd=REPO, env=env, stdout=sink, stderr=subprocess.STDOUT

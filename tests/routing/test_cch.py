@@ -15,6 +15,7 @@ import pytest
 
 from responder.routing import Closures, NoRoute, RoadNetwork, Snap
 from responder.routing.cache import write_compiled
+from responder.routing.cch import HEADROOM, INF_WEIGHT, choose_unit
 from responder.routing.core import CCH_MIN_NODES
 from responder.routing.paths import edge_piece
 from responder.routing.tables import tables_from_graph
@@ -146,7 +147,34 @@ def test_order_is_stored_with_the_cache(mosaic_cache: Path) -> None:
     order = np.load(mosaic_cache / "cch_order.npy")
     net = RoadNetwork.load(mosaic_cache)
     np.testing.assert_array_equal(np.sort(order), np.arange(net.node_count))
-    assert net.meta["cch"]["unit_s"] <= 1e-4
+    info = net.meta["cch"]
+    assert HEADROOM * info["diameter_bound_s"] / info["unit_s"] < INF_WEIGHT
+
+
+@pytest.mark.parametrize(
+    ("bound_s", "unit_s"),
+    [(5_000.0, 4.7e-6), (15_000.0, 1.4e-5), (33_000.0, 3.1e-5), (65_831.5, 6.2e-5)],
+)
+def test_weight_unit_is_the_finest_that_fits(bound_s: float, unit_s: float) -> None:
+    # 65,831 s (the 1M mosaic's bound from a corner) gets 62 us, not the 100 us of the
+    # next power of ten; any coarser unit of two digits would waste precision
+    unit = choose_unit(bound_s)
+    assert unit == pytest.approx(unit_s, rel=1e-9)
+    assert HEADROOM * bound_s / unit < INF_WEIGHT
+    step = 10.0 ** (math.floor(math.log10(unit_s)) - 1)
+    assert HEADROOM * bound_s / (unit - step) >= INF_WEIGHT  # one step finer does not fit
+
+
+def test_warm_builds_the_hierarchy_the_first_query_uses(mosaic_cache: Path) -> None:
+    net = RoadNetwork.load(mosaic_cache, backend="cch")
+    assert net.core._hierarchy is None  # loading builds nothing
+    assert net.warm() > 0
+    built = net.core._hierarchy
+    assert built is not None
+    snaps = random_snaps(net, 6, seed=11)
+    net.times_to(snaps[0], snaps[1:])
+    assert net.core._hierarchy is built
+    assert RoadNetwork.load(mosaic_cache, backend="dijkstra").warm() == 0.0
 
 
 def test_demo_times_and_rankings_match_dijkstra(
