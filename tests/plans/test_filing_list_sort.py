@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,8 +15,10 @@ import pytest
 from responder.http.api.filing import LIST_COLUMNS
 from responder.models import db
 from responder.services import filing_rates
+from responder.services.workdays import filing_deadline
 
 AS_OF = date(2024, 6, 30)
+AS_OF_2025 = date(2025, 6, 30)
 
 
 @pytest.fixture
@@ -186,3 +188,67 @@ def test_the_openapi_document_describes_sort(client):
         assert sort["in"] == "query" and "descending" in sort["description"]
         assert {"days_late", "-days_late", "enterprise"} <= set(sort["schema"]["enum"])
         assert "filed_late: plan_id" in sort["description"]
+
+
+@pytest.fixture
+def late_filings(region: Any, make_enterprise: Any, make_plan: Any, app: Any) -> Any:
+    """Plans published on each day from 10 Sep to 10 Oct 2024 (across National Day and its
+    make-up Sundays and Saturdays) and round the 2025 Spring Festival, submitted 40 or 41
+    days later: the deadlines move with the holidays, and many days late tie."""
+    firm = make_enterprise("hazchem_storage", county="west", name="G化工")
+    published = [date(2024, 9, 10) + timedelta(days=n) for n in range(31)]
+    published += [date(2025, 1, 10) + timedelta(days=n) for n in range(0, 30, 3)]
+    for number, day in enumerate(published):
+        submitted = day + timedelta(days=40 + number % 2)
+        make_plan(
+            firm,
+            published_on=day,
+            submitted_on=submitted,
+            filed_on=submitted + timedelta(days=3),
+            filed_late=True,
+        )
+    db.session.commit()
+    return app.extensions["responder.rules"]
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_days_late_sorts_in_sql_as_the_calendar_says(late_filings, descending):
+    """The order the Python sort over every row gave (days late from each plan's deadline,
+    ties by plan id in the sort's direction), on every page."""
+    rules = late_filings
+    everything = filing_rates.listing(db.session, "filed_late", day=AS_OF_2025, rules=rules)
+    expected = sorted(
+        (
+            (row["submitted_on"] - filing_deadline(row["published_on"], rules)).days,
+            row["plan_id"],
+        )
+        for row in everything.rows
+    )
+    if descending:
+        expected.reverse()
+    assert len({late for late, _plan in expected}) < len(expected) - 10  # ties to order
+    sorted_rows = filing_rates.listing(
+        db.session,
+        "filed_late",
+        day=AS_OF_2025,
+        rules=rules,
+        limit=None,
+        sort="days_late",
+        descending=descending,
+    ).rows
+    assert [(row["days_late"], row["plan_id"]) for row in sorted_rows] == expected
+    paged = [
+        (row["days_late"], row["plan_id"])
+        for offset in range(0, len(expected), 7)
+        for row in filing_rates.listing(
+            db.session,
+            "filed_late",
+            day=AS_OF_2025,
+            rules=rules,
+            offset=offset,
+            limit=7,
+            sort="days_late",
+            descending=descending,
+        ).rows
+    ]
+    assert paged == expected
