@@ -19,12 +19,15 @@ from responder.services import accounts, jurisdictions
 from responder.services.actors import SYSTEM
 
 #: Fixtures shared across folders live in plugin modules, not in each other's conftests.
+#: A module that imports another comes after it (pytest rewrites asserts only in modules it
+#: registers before they are imported).
 pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.dispatch",
     "tests.fixtures.pages",
     "tests.fixtures.roads",
     "tests.fixtures.tiny_dispatch",
+    "tests.fixtures.county_world",
 ]
 
 

@@ -1,6 +1,6 @@
 """Drill and coverage maps: the 【演练】 DRILL watermark, a drill run's incidents, teams,
-routes and road closures, and coverage (roads reached within the standard or not, hazard
-sources coloured).
+routes, road closures and teams taken out of the drill, and coverage (roads reached within
+the standard or not, hazard sources coloured).
 
 Takes plain values (a run's results JSON, lists of lon/lat arrays) so it stays a leaf.
 """
@@ -15,7 +15,7 @@ import numpy as np
 from branca.element import MacroElement, Template
 
 from responder.mapping.legend import add_legend
-from responder.mapping.markers import MapPoint, add_markers
+from responder.mapping.markers import MapPoint, add_markers, popup_html
 from responder.mapping.styles import KIND, SPECIALTY, MarkerStyle
 from responder.mapping.text import map_text
 
@@ -77,6 +77,7 @@ DRILL_WORDS: dict[str, str] = {
     "title": "演练 · 虚线 = 超标准",
     "closure": "封路",
     "second": "次生事故",
+    "team_unavailable": "队伍不可用",
 }
 
 
@@ -85,13 +86,15 @@ def add_drill_run(
     incidents: Sequence[Mapping[str, Any]],
     *,
     closures: Sequence[Mapping[str, Any]] = (),
+    unavailable: Sequence[Mapping[str, Any]] = (),
     words: Mapping[str, str] | None = None,
     specialty_labels: Mapping[str, str] | None = None,
 ) -> None:
     """Draw a run's simulated incidents (numbered), the teams sent and their routes
-    coloured by specialty (teams that missed the standard get a dashed route), and the
-    drill's road closures.  ``words`` and ``specialty_labels`` give the page's language
-    (default: Chinese words, specialty codes)."""
+    coloured by specialty (teams that missed the standard get a dashed route), the
+    drill's road closures and the teams its injects took out (see
+    :func:`add_unavailable_teams`).  ``words`` and ``specialty_labels`` give the page's
+    language (default: Chinese words, specialty codes)."""
     w = {**DRILL_WORDS, **(words or {})}
     names = specialty_labels or {}
     minutes = w["min"]
@@ -144,14 +147,68 @@ def add_drill_run(
     routes.add_to(fmap)
     add_markers(fmap, teams, layer="teams")
     add_closures(fmap, closures)
+    add_unavailable_teams(fmap, unavailable)
     used = {team["specialty"] for entry in incidents for team in entry.get("teams", [])}
     entries = [(w["incident"], KIND["incident"])]
     entries += [
         (names.get(code, code), SPECIALTY[code]) for code in sorted(used) if code in SPECIALTY
     ]
-    if closures:
-        entries.append((w["closure"], CLOSURE_STYLE))
+    entries += inject_legend(closures, unavailable, words=w)
     add_legend(fmap, entries, title=w["title"])
+
+
+def inject_legend(
+    closures: Sequence[Mapping[str, Any]],
+    unavailable: Sequence[Mapping[str, Any]],
+    *,
+    words: Mapping[str, str],
+) -> list[tuple[str, MarkerStyle]]:
+    """The legend lines of the injects drawn (only the kinds there are)."""
+    entries = []
+    if closures:
+        entries.append((words["closure"], CLOSURE_STYLE))
+    if unavailable:
+        entries.append((words["team_unavailable"], TEAM_UNAVAILABLE_STYLE))
+    return entries
+
+
+#: A team a drill inject takes out of service (队伍不可用): the legend's swatch and the
+#: badge drawn at the team's location.
+TEAM_UNAVAILABLE_STYLE = MarkerStyle("black", "user-slash")
+_TEAM_OUT_BADGE = (
+    f'<div style="width:22px;height:22px;border-radius:50%;border:2px solid #fff;'
+    f"background:{TEAM_UNAVAILABLE_STYLE.hex};color:#fff;font-size:11px;line-height:22px;"
+    f'text-align:center;box-shadow:0 1px 3px rgba(0,0,0,.5)">'
+    f'<i class="fa fa-{TEAM_UNAVAILABLE_STYLE.icon}"></i></div>'
+)
+
+
+def add_unavailable_teams(fmap: folium.Map, teams: Sequence[Mapping[str, Any]]) -> None:
+    """Draw the teams a drill's injects take out of service: a round badge centred on
+    each team's location (``lon``, ``lat``), so that a team also sent in the run keeps its
+    own pin visible above it.  ``label`` is the tooltip and popup title (e.g. "队伍不可用
+    +10 分钟 (09:10) 东区消防站") and ``rows`` the popup's (label, value) pairs."""
+    if not teams:
+        return
+    group = folium.FeatureGroup(name="drill unavailable teams")
+    for team in teams:
+        if team.get("lon") is None or team.get("lat") is None:
+            continue
+        point = MapPoint(
+            team["lon"], team["lat"], team["label"], TEAM_UNAVAILABLE_STYLE, team.get("rows", ())
+        )
+        folium.Marker(
+            location=[point.lat, point.lon],
+            icon=folium.DivIcon(
+                html=_TEAM_OUT_BADGE,
+                icon_size=(26, 26),
+                icon_anchor=(13, 13),
+                class_name="responder-team-out",
+            ),
+            tooltip=map_text(point.title),
+            popup=folium.Popup(popup_html(point), max_width=320),
+        ).add_to(group)
+    group.add_to(fmap)
 
 
 CLOSURE = "#7a0019"

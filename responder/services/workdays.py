@@ -47,6 +47,58 @@ def filing_deadline(published_on: date, rules: Rules) -> date:
     return add_working_days(published_on, rules.working_days_to_file, rules)
 
 
+@dataclass(frozen=True)
+class DeadlineOffsets:
+    """The filing deadline as days after publication, in a form SQL can look up:
+    ``by_weekday`` where only weekends are off (by the publication's weekday, Monday
+    first), and ``moved``, the publication dates whose deadline the holiday calendar moves
+    (a holiday or a make-up working day falls before it)."""
+
+    by_weekday: tuple[int, ...]
+    moved: dict[date, int]
+
+    def days_to_deadline(self, published_on: date) -> int:
+        """``(filing_deadline(published_on, rules) - published_on).days``."""
+        return self.moved.get(published_on, self.by_weekday[published_on.weekday()])
+
+
+def deadline_offsets(rules: Rules) -> DeadlineOffsets:
+    """Every filing deadline of ``rules`` as :class:`DeadlineOffsets`.
+
+    The deadline is monotone in the publication date, so the dates whose window
+    (publication, deadline] holds a given special day form one run just before it: walk
+    back from each special day while either deadline (the calendar's or the weekends-only
+    one) still reaches it.  A date outside every such run counts the same working days as
+    a weekends-only calendar.  A few hundred dates a shipped year.
+    """
+    count = rules.working_days_to_file
+    by_weekday = tuple(_weekend_days_to(count, weekday) for weekday in range(7))
+    moved: dict[date, int] = {}
+    seen: set[date] = set()
+    for special in sorted(rules.holidays | rules.workdays):
+        published = special - timedelta(days=1)
+        while published not in seen:
+            seen.add(published)
+            deadline = filing_deadline(published, rules)
+            weekends_only = published + timedelta(days=by_weekday[published.weekday()])
+            if max(deadline, weekends_only) < special:
+                break
+            if deadline != weekends_only:
+                moved[published] = (deadline - published).days
+            published -= timedelta(days=1)
+    return DeadlineOffsets(by_weekday, moved)
+
+
+def _weekend_days_to(count: int, weekday: int) -> int:
+    """Days from a date of ``weekday`` (Monday 0) to the ``count``-th weekday after it."""
+    start = date(2001, 1, 1) + timedelta(days=weekday)  # 2001-01-01 was a Monday
+    day, remaining = start, count
+    while remaining:
+        day += timedelta(days=1)
+        remaining -= day.weekday() < 5
+    return (day - start).days
+
+
 def is_late(published_on: date | None, submitted_on: date, rules: Rules) -> bool:
     """True if a plan was submitted more than the allowed working days after publication.
 

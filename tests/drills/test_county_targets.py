@@ -1,38 +1,24 @@
 """County targets (县级目标) with hand-worked values on the tiny network (see
-tests/drills/county_world.py for the world and the times), through the service and the
+tests/fixtures/county_world.py for the world and the times), through the service and the
 API, and the key-county marks on the jurisdiction API."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from responder import create_app
 from responder.errors import Forbidden, InvalidInput
 from responder.http.context import routing_context
 from responder.models import AuditEntry, Jurisdiction, db
-from responder.routing.network import RoadNetwork
 from responder.services import coverage, jurisdictions
 from responder.services.actors import SYSTEM, Actor
-from tests.drills import county_world
 
 
 @pytest.fixture
-def app(app_config: dict[str, Any], tiny_net: RoadNetwork, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(county_world.tiny_app_config(app_config, tmp_path))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def world(app: Flask) -> county_world.CountyWorld:
-    return county_world.build()
+def app(county_app: Flask) -> Flask:
+    return county_app
 
 
 def targets(**kwargs: Any) -> dict[str, Any]:
@@ -43,7 +29,7 @@ def by_name(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {row["name"]: row for row in answer["counties"]}
 
 
-def test_a_key_county_with_two_of_three_sources_covered_is_not_met(world):
+def test_a_key_county_with_two_of_three_sources_covered_is_not_met(county_world):
     rows = by_name(targets())
     assert list(rows) == ["甲县", "乙县", "丙县"]  # by code; the township is not a county
     jia = rows["甲县"]
@@ -67,7 +53,7 @@ def test_a_key_county_with_two_of_three_sources_covered_is_not_met(world):
     assert hazchem["met"] is False and jia["met"] is False
 
 
-def test_one_team_and_one_base_meet_the_minimum_and_none_fails(world):
+def test_one_team_and_one_base_meet_the_minimum_and_none_fails(county_world):
     rows = by_name(targets())
     assert rows["乙县"]["professional_teams"]["count"] == 1
     assert rows["乙县"]["bases"]["count"] == 1
@@ -85,7 +71,7 @@ def test_one_team_and_one_base_meet_the_minimum_and_none_fails(world):
     assert summary == {"counties": 3, "met": 1, "key_counties": 2, "key_met": 0}
 
 
-def test_covering_the_third_source_meets_the_key_target(world):
+def test_covering_the_third_source_meets_the_key_target(county_world):
     from responder.services import registry
     from responder.services.resources import TEAMS
     from tests.fixtures.tiny_dispatch import E6
@@ -102,7 +88,7 @@ def test_covering_the_third_source_meets_the_key_target(world):
             "headcount": 10,
             "lon": E6[0],
             "lat": E6[1],
-            "jurisdiction_id": world.yi.id,
+            "jurisdiction_id": county_world.yi.id,
         },
     )
     db.session.commit()
@@ -111,17 +97,19 @@ def test_covering_the_third_source_meets_the_key_target(world):
     assert jia["met"] is True
 
 
-def test_the_counties_asked_about(world):
-    assert [r["name"] for r in targets(jurisdiction_id=world.jia.id)["counties"]] == ["甲县"]
+def test_the_counties_asked_about(county_world):
+    assert [r["name"] for r in targets(jurisdiction_id=county_world.jia.id)["counties"]] == ["甲县"]
     # A township answers for its county; a city for the counties under it.
-    assert [r["name"] for r in targets(jurisdiction_id=world.jia_town.id)["counties"]] == ["甲县"]
-    assert len(targets(jurisdiction_id=world.city.id)["counties"]) == 3
+    assert [r["name"] for r in targets(jurisdiction_id=county_world.jia_town.id)["counties"]] == [
+        "甲县"
+    ]
+    assert len(targets(jurisdiction_id=county_world.city.id)["counties"]) == 3
     with pytest.raises(InvalidInput) as refused:
         targets(jurisdiction_id=999_999)
     assert refused.value.field == "jurisdiction_id"
 
 
-def test_the_rules_file_sets_the_minimum(world, app, tmp_path):
+def test_the_rules_file_sets_the_minimum(county_world, app, tmp_path):
     from responder.rules import load_rules
 
     path = tmp_path / "stricter.toml"
@@ -141,7 +129,7 @@ def test_a_bad_key_share_in_the_rules_is_refused(tmp_path):
         load_rules(path)
 
 
-def test_only_readers_of_coverage_get_the_targets(world):
+def test_only_readers_of_coverage_get_the_targets(county_world):
     clerk = Actor(user_id=None, username="c", role="clerk")
     with pytest.raises(Forbidden):
         coverage.county_targets(db.session, clerk, routing_context())
@@ -150,41 +138,41 @@ def test_only_readers_of_coverage_get_the_targets(world):
 # ------------------------------------------------------------------ key-county marks
 
 
-def test_marking_a_county_key_is_audited(world):
-    jurisdictions.update(db.session, SYSTEM, world.yi, {"key_mining": True})
+def test_marking_a_county_key_is_audited(county_world):
+    jurisdictions.update(db.session, SYSTEM, county_world.yi, {"key_mining": True})
     db.session.commit()
-    assert (world.yi.key_hazchem, world.yi.key_mining) == (False, True)
+    assert (county_world.yi.key_hazchem, county_world.yi.key_mining) == (False, True)
     entry = db.session.scalars(
         db.select(AuditEntry)
-        .where(AuditEntry.entity == "jurisdiction", AuditEntry.entity_id == world.yi.id)
+        .where(AuditEntry.entity == "jurisdiction", AuditEntry.entity_id == county_world.yi.id)
         .order_by(AuditEntry.id.desc())
     ).first()
     assert entry.before["key_mining"] is False and entry.after["key_mining"] is True
 
 
-def test_only_a_county_can_be_key(world):
+def test_only_a_county_can_be_key(county_world):
     with pytest.raises(InvalidInput) as refused:
-        jurisdictions.update(db.session, SYSTEM, world.jia_town, {"key_hazchem": True})
+        jurisdictions.update(db.session, SYSTEM, county_world.jia_town, {"key_hazchem": True})
     assert refused.value.field == "key_hazchem"
     db.session.rollback()
-    assert db.session.get(Jurisdiction, world.jia_town.id).key_hazchem is False
+    assert db.session.get(Jurisdiction, county_world.jia_town.id).key_hazchem is False
 
 
 # ------------------------------------------------------------------ API
 
 
-def test_the_api_answers_the_targets(world, login_as):
+def test_the_api_answers_the_targets(county_world, login_as):
     api = login_as("drill_organizer")
     response = api.get("/api/v1/coverage/counties")
     assert response.status_code == 200
     rows = {r["name"]: r for r in response.get_json()["counties"]}
     assert rows["甲县"]["key"][0]["enterprises"]["share"] == 0.6667
     assert rows["乙县"]["met"] is True
-    one = api.get(f"/api/v1/coverage/counties?jurisdiction_id={world.jia.id}").get_json()
+    one = api.get(f"/api/v1/coverage/counties?jurisdiction_id={county_world.jia.id}").get_json()
     assert [r["name"] for r in one["counties"]] == ["甲县"]
 
 
-def test_the_api_refuses_bad_input(world, login_as):
+def test_the_api_refuses_bad_input(county_world, login_as):
     api = login_as("drill_organizer")
     unknown = api.get("/api/v1/coverage/counties?jurisdiction_id=999999")
     assert unknown.status_code == 422
@@ -194,9 +182,11 @@ def test_the_api_refuses_bad_input(world, login_as):
     assert login_as("clerk").get("/api/v1/coverage/counties").status_code == 403
 
 
-def test_the_jurisdiction_api_sets_and_shows_the_marks(world, login_as):
+def test_the_jurisdiction_api_sets_and_shows_the_marks(county_world, login_as):
     admin = login_as("admin")
-    response = admin.patch(f"/api/v1/jurisdictions/{world.yi.id}", json={"key_hazchem": True})
+    response = admin.patch(
+        f"/api/v1/jurisdictions/{county_world.yi.id}", json={"key_hazchem": True}
+    )
     assert response.status_code == 200
     assert (response.get_json()["key_hazchem"], response.get_json()["key_mining"]) == (True, False)
     listed = admin.get("/api/v1/jurisdictions?level=county").get_json()["items"]
@@ -211,21 +201,25 @@ def test_the_jurisdiction_api_sets_and_shows_the_marks(world, login_as):
             "code": "330104",
             "name": "丁县",
             "level": "county",
-            "parent_id": world.city.id,
+            "parent_id": county_world.city.id,
             "key_mining": True,
         },
     )
     assert created.status_code == 201 and created.get_json()["key_mining"] is True
 
 
-def test_the_jurisdiction_api_refuses_bad_marks(world, login_as):
+def test_the_jurisdiction_api_refuses_bad_marks(county_world, login_as):
     admin = login_as("admin")
-    town = admin.patch(f"/api/v1/jurisdictions/{world.jia_town.id}", json={"key_mining": True})
+    town = admin.patch(
+        f"/api/v1/jurisdictions/{county_world.jia_town.id}", json={"key_mining": True}
+    )
     assert town.status_code == 422
     assert town.get_json()["error"]["field"] == "key_mining"
-    typed = admin.patch(f"/api/v1/jurisdictions/{world.yi.id}", json={"key_mining": "maybe"})
+    typed = admin.patch(f"/api/v1/jurisdictions/{county_world.yi.id}", json={"key_mining": "maybe"})
     assert typed.status_code == 422
     operator = login_as("operator")
-    refused = operator.patch(f"/api/v1/jurisdictions/{world.yi.id}", json={"key_mining": True})
+    refused = operator.patch(
+        f"/api/v1/jurisdictions/{county_world.yi.id}", json={"key_mining": True}
+    )
     assert refused.status_code == 403
-    assert db.session.get(Jurisdiction, world.yi.id).key_mining is False
+    assert db.session.get(Jurisdiction, county_world.yi.id).key_mining is False

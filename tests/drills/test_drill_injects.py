@@ -5,6 +5,7 @@ drill with injects leaving every live table as it was."""
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import re
 from datetime import date, timedelta
 
@@ -300,3 +301,53 @@ def test_evaluation_and_recording_as_plan_drills(world, login_as, app):
     ]
     evaluation = owner.get(f"/api/v1/drill-runs/{run['id']}").json["evaluation"]
     assert [sorted(r["plan_ids"]) for r in evaluation["records"]] == [[own.id], [government.id]]
+
+
+def map_document(html: str) -> str:
+    """The map's own document out of a page (its iframe's ``srcdoc``)."""
+    found = re.search(r'<iframe class="map"[^>]* srcdoc="([^"]*)"', html)
+    assert found, "no map on the page"
+    return html_lib.unescape(found.group(1))
+
+
+def unavailable_markers(document: str) -> list[str]:
+    """The ``[lat, lon]`` of every team-unavailable badge on the map."""
+    return re.findall(
+        r"L\.marker\(\s*(\[[^\]]+\])[^;]*;\s*var \w+ = L\.divIcon\(\{\s*"
+        r'"html": "(?:[^"\\]|\\.)*fa-user-slash(?:[^"\\]|\\.)*",[^}]*'
+        r'"className": "responder-team-out"',
+        document,
+    )
+
+
+def test_a_team_taken_out_by_an_inject_is_drawn_where_it_stands(world, login_as, sign_in):
+    scene = central_node(world.network)
+    world.add_team(scene, ["hazchem"])
+    out = world.add_team(scene + 7, ["fire"], name="东区消防站`${x}`")
+    api = login_as("drill_organizer")
+    drill = new_drill(api, world, scene)
+    response = add_inject(
+        api, drill["id"], kind="team_unavailable", at_min=10, team_id=out.id, note="<b>维修</b>"
+    )
+    assert response.status_code == 201, response.json
+    where = f"[{out.lat}, {out.lon}]"
+
+    client = sign_in("drill_organizer")
+    editor = map_document(client.get(f"/drills/{drill['id']}").get_data(as_text=True))
+    assert unavailable_markers(editor) == [where]
+    assert "队伍不可用 +10 分钟 (09:10) 东区消防站&#96;&#36;{x}&#96;" in editor
+    assert "&lt;b&gt;维修&lt;/b&gt;" in editor and "<b>维修" not in editor  # popups escaped
+    assert 'fa-user-slash"></i></span>队伍不可用</div>' in editor  # the legend line
+
+    run = api.post(f"/api/v1/drills/{drill['id']}/runs", json={}).json
+    (inject,) = run["results"]["injects"]
+    assert (inject["team_lon"], inject["team_lat"]) == (out.lon, out.lat)
+    report = client.get(f"/drills/runs/{run['id']}/map.html").get_data(as_text=True)
+    assert unavailable_markers(report) == [where]
+    assert 'fa-user-slash"></i></span>队伍不可用</div>' in report
+    page = map_document(client.get(f"/drills/runs/{run['id']}").get_data(as_text=True))
+    assert unavailable_markers(page) == [where]
+    # The page's language, English here, words the legend (the choice sticks).
+    english = map_document(client.get(f"/drills/{drill['id']}?lang=en").get_data(as_text=True))
+    assert 'fa-user-slash"></i></span>Team unavailable</div>' in english
+    assert "队伍不可用" not in english

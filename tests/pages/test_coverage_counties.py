@@ -1,37 +1,23 @@
 """The coverage page's county targets, its printable summary, the teams-away checklist,
 the not-judged counts and the key-county form on a county's page, through the test client
-on the hand-worked tiny world (tests/drills/county_world.py)."""
+on the hand-worked tiny world (tests/fixtures/county_world.py)."""
 
 from __future__ import annotations
 
 import html as html_lib
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from responder import create_app
 from responder.models import AuditEntry, Jurisdiction, db
-from responder.routing.network import RoadNetwork
-from tests.drills import county_world
 from tests.fixtures.pages import csrf_token
 
 
 @pytest.fixture
-def app(app_config: dict[str, Any], tiny_net: RoadNetwork, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(county_world.tiny_app_config(app_config, tmp_path))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def world(app: Flask) -> county_world.CountyWorld:
-    return county_world.build()
+def app(county_app: Flask) -> Flask:
+    return county_app
 
 
 def text(response: Any) -> str:
@@ -46,7 +32,7 @@ def county_row(html: str, name: str) -> str:
     return match.group(0)
 
 
-def test_the_coverage_page_shows_the_county_targets(world: Any, sign_in: Any) -> None:
+def test_the_coverage_page_shows_the_county_targets(county_world: Any, sign_in: Any) -> None:
     html = text(sign_in("drill_organizer").get("/coverage"))
     jia = county_row(html, "甲县")
     assert "row-fail" in jia and "危化品" in jia
@@ -61,9 +47,9 @@ def test_the_coverage_page_shows_the_county_targets(world: Any, sign_in: Any) ->
     assert 'href="/coverage/counties/print"' in html
 
 
-def test_the_printable_summary(world: Any, sign_in: Any) -> None:
+def test_the_printable_summary(county_world: Any, sign_in: Any) -> None:
     client = sign_in("viewer")
-    html = text(client.get(f"/coverage/counties/print?jurisdiction_id={world.city.id}"))
+    html = text(client.get(f"/coverage/counties/print?jurisdiction_id={county_world.city.id}"))
     assert "县级应急救援力量目标汇总表" in html and "范围 <b>测试市</b>" in html
     assert "2/3 (66.7%)" in county_row(html, "甲县")
     assert "<iframe" not in html  # no map on the printed sheet
@@ -73,7 +59,7 @@ def test_the_printable_summary(world: Any, sign_in: Any) -> None:
     assert client.get("/coverage/counties/print?jurisdiction_id=999999").status_code == 422
 
 
-def test_teams_away_are_checkboxes_grouped_by_jurisdiction(world: Any, sign_in: Any) -> None:
+def test_teams_away_are_checkboxes_grouped_by_jurisdiction(county_world: Any, sign_in: Any) -> None:
     client = sign_in("drill_organizer")
     html = text(client.get("/coverage?specialty=hazchem"))
     assert '<select name="away"' not in html
@@ -85,7 +71,9 @@ def test_teams_away_are_checkboxes_grouped_by_jurisdiction(world: Any, sign_in: 
     assert f'value="{team_id}" checked' in away and "【演练】" in away
 
 
-def test_suggestions_name_the_enterprise_and_empty_lists_say_so(world: Any, sign_in: Any) -> None:
+def test_suggestions_name_the_enterprise_and_empty_lists_say_so(
+    county_world: Any, sign_in: Any
+) -> None:
     client = sign_in("drill_organizer")
     none = text(client.get("/coverage?specialty=hazchem&k=2"))
     # The bases at SW1 and W4 are 24.96 s and 32.0 s from E6: neither covers it.
@@ -97,7 +85,9 @@ def test_suggestions_name_the_enterprise_and_empty_lists_say_so(world: Any, sign
     assert re.findall(r"\d+\.\d+", figures)[:2] and not re.search(r"\d+\.\d{2,}", figures)
 
 
-def test_fire_sites_off_urban_land_are_counted_as_not_judged(world: Any, sign_in: Any) -> None:
+def test_fire_sites_off_urban_land_are_counted_as_not_judged(
+    county_world: Any, sign_in: Any
+) -> None:
     """The test counties have no boundary, so no urban land is known: the fire standard
     judges nothing; the page says so and draws the sources grey, not red."""
     html = text(sign_in("viewer").get("/coverage?specialty=fire"))
@@ -110,7 +100,7 @@ def test_fire_sites_off_urban_land_are_counted_as_not_judged(world: Any, sign_in
     assert '"markerColor": "red", "prefix": "fa", "icon": "triangle-exclamation"' not in frame
 
 
-def test_the_map_legend_follows_the_page_language(world: Any, sign_in: Any) -> None:
+def test_the_map_legend_follows_the_page_language(county_world: Any, sign_in: Any) -> None:
     frame = html_lib.unescape(
         html_lib.unescape(text(sign_in("viewer").get("/coverage?specialty=fire&lang=en")))
     )
@@ -120,9 +110,9 @@ def test_the_map_legend_follows_the_page_language(world: Any, sign_in: Any) -> N
 # ------------------------------------------------------------------ key-county form
 
 
-def test_an_admin_marks_a_county_key_from_its_page(world: Any, sign_in: Any) -> None:
+def test_an_admin_marks_a_county_key_from_its_page(county_world: Any, sign_in: Any) -> None:
     client = sign_in("admin")
-    page = f"/jurisdictions/{world.yi.id}"
+    page = f"/jurisdictions/{county_world.yi.id}"
     html = text(client.get(page))
     assert 'name="key_hazchem"' in html and 'name="key_mining"' in html
     response = client.post(
@@ -132,23 +122,23 @@ def test_an_admin_marks_a_county_key_from_its_page(world: Any, sign_in: Any) -> 
     )
     assert response.status_code == 200
     assert 'class="flash success"' in text(response) and "矿山重点县" in text(response)
-    node = db.session.get(Jurisdiction, world.yi.id)
+    node = db.session.get(Jurisdiction, county_world.yi.id)
     assert (node.key_hazchem, node.key_mining) == (False, True)
     entry = db.session.scalars(
         db.select(AuditEntry)
-        .where(AuditEntry.entity == "jurisdiction", AuditEntry.entity_id == world.yi.id)
+        .where(AuditEntry.entity == "jurisdiction", AuditEntry.entity_id == county_world.yi.id)
         .order_by(AuditEntry.id.desc())
     ).first()
     assert entry.after["key_mining"] is True and entry.username.startswith("page-admin")
     # Unticking both clears them.
     client.post(f"{page}/key-county", data={"csrf_token": csrf_token(client, page)})
     db.session.expire_all()
-    assert db.session.get(Jurisdiction, world.yi.id).key_mining is False
+    assert db.session.get(Jurisdiction, county_world.yi.id).key_mining is False
 
 
-def test_the_key_county_form_refuses_bad_requests(world: Any, sign_in: Any) -> None:
+def test_the_key_county_form_refuses_bad_requests(county_world: Any, sign_in: Any) -> None:
     viewer = sign_in("viewer")
-    page = f"/jurisdictions/{world.yi.id}"
+    page = f"/jurisdictions/{county_world.yi.id}"
     html = text(viewer.get(page))
     assert 'name="key_mining"' not in html and "不是重点县" in html  # shown, not editable
     token = csrf_token(viewer, page)
@@ -162,12 +152,12 @@ def test_the_key_county_form_refuses_bad_requests(world: Any, sign_in: Any) -> N
     )
     assert missing.status_code == 404
     db.session.expire_all()
-    assert db.session.get(Jurisdiction, world.yi.id).key_mining is False
+    assert db.session.get(Jurisdiction, county_world.yi.id).key_mining is False
 
 
-def test_a_township_has_no_key_county_form(world: Any, sign_in: Any) -> None:
+def test_a_township_has_no_key_county_form(county_world: Any, sign_in: Any) -> None:
     admin = sign_in("admin")
-    page = f"/jurisdictions/{world.jia_town.id}"
+    page = f"/jurisdictions/{county_world.jia_town.id}"
     assert 'name="key_hazchem"' not in text(admin.get(page))
     refused = admin.post(
         f"{page}/key-county", data={"key_hazchem": "1", "csrf_token": csrf_token(admin, page)}
@@ -175,4 +165,4 @@ def test_a_township_has_no_key_county_form(world: Any, sign_in: Any) -> None:
     assert refused.status_code == 422
     assert 'id="error-key_hazchem"' in text(refused) and "只有县级" in text(refused)
     db.session.expire_all()
-    assert db.session.get(Jurisdiction, world.jia_town.id).key_hazchem is False
+    assert db.session.get(Jurisdiction, county_world.jia_town.id).key_hazchem is False

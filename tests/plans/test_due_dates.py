@@ -18,6 +18,7 @@ from responder.services.workdays import (
     add_working_days,
     calendar_warnings,
     check_deadline,
+    deadline_offsets,
     deemed_filed_on,
     filing_deadline,
     is_late,
@@ -52,6 +53,24 @@ def test_twenty_working_days_across_national_day_2024():
     assert filing_deadline(D(2024, 9, 20), RULES) == D(2024, 10, 23)
     assert not is_late(D(2024, 9, 20), D(2024, 10, 23), RULES)
     assert is_late(D(2024, 9, 20), D(2024, 10, 24), RULES)
+
+
+@pytest.mark.parametrize("working_days", [20, 5, 1])
+def test_deadline_offsets_give_every_deadline(working_days):
+    """The form the days-late sort hands to SQL is the deadline itself, day for day, from
+    before the shipped calendar to after it (its weekday offsets and its moved dates)."""
+    rules = replace(RULES, working_days_to_file=working_days)
+    offsets = deadline_offsets(rules)
+    day, moved = D(2023, 10, 1), 0
+    while day <= D(2027, 3, 1):
+        deadline = filing_deadline(day, rules)
+        assert day + timedelta(days=offsets.days_to_deadline(day)) == deadline, day
+        moved += day in offsets.moved
+        day += timedelta(days=1)
+    assert moved == len(offsets.moved) and moved > 20  # the calendar moves some, not all
+    if working_days == 20:  # hand-worked below: Fri 20 Sep 2024 → Wed 23 Oct, not Fri 18 Oct
+        assert offsets.by_weekday == (28, 28, 28, 28, 28, 27, 26)
+        assert offsets.moved[D(2024, 9, 20)] == 33
 
 
 def test_twenty_working_days_across_spring_festival_2025():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,8 +15,10 @@ import pytest
 from responder.http.api.filing import LIST_COLUMNS
 from responder.models import db
 from responder.services import filing_rates
+from responder.services.workdays import filing_deadline
 
 AS_OF = date(2024, 6, 30)
+AS_OF_2025 = date(2025, 6, 30)
 
 
 @pytest.fixture
@@ -123,3 +125,130 @@ def test_an_unknown_sort_column_is_refused_naming_it(lists, sign_in):
     assert response.status_code == 422
     assert "sort" in response.get_data(as_text=True)
     assert client.get("/filing/lists/missing.csv?sort=colour").status_code == 422
+
+
+# ------------------------------------------------------------------ JSON API
+
+
+def enterprises_of(response: Any) -> list[str]:
+    assert response.status_code == 200, response.get_json()
+    return [row["enterprise"] for row in response.get_json()["items"]]
+
+
+def test_the_api_sorts_by_the_page_columns_minus_for_descending(lists, login_as):
+    """Days late by hand (20 working days from publication to the submission date):
+    C化工 ~270, F工贸 ~215, D烟花 ~160, E矿山 ~35 — far enough apart that the holidays
+    cannot swap them."""
+    clerk = login_as("clerk", "330100")
+    url = "/api/v1/filing/lists/filed_late?as_of=2024-06-30"
+    assert enterprises_of(clerk.get(f"{url}&sort=-days_late")) == [
+        "C化工",
+        "F工贸",
+        "D烟花",
+        "E矿山",
+    ]
+    days = [row["days_late"] for row in clerk.get(f"{url}&sort=days_late").get_json()["items"]]
+    assert days == sorted(days) and len(days) == 4
+    second = clerk.get(f"{url}&sort=-days_late&per_page=2&page=2")
+    assert enterprises_of(second) == ["D烟花", "E矿山"] and second.get_json()["total"] == 4
+    assert enterprises_of(clerk.get(f"{url}&sort=-enterprise")) == [
+        "F工贸",
+        "E矿山",
+        "D烟花",
+        "C化工",
+    ]
+    missing = "/api/v1/filing/lists/missing?as_of=2024-06-30&sort=-credit_code"
+    codes = [row["credit_code"] for row in clerk.get(missing).get_json()["items"]]
+    assert codes == sorted(codes, reverse=True) and len(codes) >= 2
+    export = clerk.get("/api/v1/filing/lists/filed_late.csv?as_of=2024-06-30&sort=-days_late")
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row["企业"] for row in rows] == ["C化工", "F工贸", "D烟花", "E矿山"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/api/v1/filing/lists/missing?sort=colour",  # no list has it: the schema
+        "/api/v1/filing/lists/missing?sort=-days_late",  # another list's: the service
+        "/api/v1/filing/lists/filed_late?sort=--days_late",
+        "/api/v1/filing/lists/missing.csv?sort=colour",
+    ],
+)
+def test_the_api_refuses_an_unknown_sort_naming_the_field(lists, login_as, query):
+    response = login_as("clerk", "330100").get(query)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["field"] == "sort" and error["code"] and "sort" in error["message"]
+
+
+def test_the_openapi_document_describes_sort(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path in ("/api/v1/filing/lists/{kind}", "/api/v1/filing/lists/{kind}.{fmt}"):
+        (sort,) = [p for p in spec["paths"][path]["get"]["parameters"] if p["name"] == "sort"]
+        assert sort["in"] == "query" and "descending" in sort["description"]
+        assert {"days_late", "-days_late", "enterprise"} <= set(sort["schema"]["enum"])
+        assert "filed_late: plan_id" in sort["description"]
+
+
+@pytest.fixture
+def late_filings(region: Any, make_enterprise: Any, make_plan: Any, app: Any) -> Any:
+    """Plans published on each day from 10 Sep to 10 Oct 2024 (across National Day and its
+    make-up Sundays and Saturdays) and round the 2025 Spring Festival, submitted 40 or 41
+    days later: the deadlines move with the holidays, and many days late tie."""
+    firm = make_enterprise("hazchem_storage", county="west", name="G化工")
+    published = [date(2024, 9, 10) + timedelta(days=n) for n in range(31)]
+    published += [date(2025, 1, 10) + timedelta(days=n) for n in range(0, 30, 3)]
+    for number, day in enumerate(published):
+        submitted = day + timedelta(days=40 + number % 2)
+        make_plan(
+            firm,
+            published_on=day,
+            submitted_on=submitted,
+            filed_on=submitted + timedelta(days=3),
+            filed_late=True,
+        )
+    db.session.commit()
+    return app.extensions["responder.rules"]
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_days_late_sorts_in_sql_as_the_calendar_says(late_filings, descending):
+    """The order the Python sort over every row gave (days late from each plan's deadline,
+    ties by plan id in the sort's direction), on every page."""
+    rules = late_filings
+    everything = filing_rates.listing(db.session, "filed_late", day=AS_OF_2025, rules=rules)
+    expected = sorted(
+        (
+            (row["submitted_on"] - filing_deadline(row["published_on"], rules)).days,
+            row["plan_id"],
+        )
+        for row in everything.rows
+    )
+    if descending:
+        expected.reverse()
+    assert len({late for late, _plan in expected}) < len(expected) - 10  # ties to order
+    sorted_rows = filing_rates.listing(
+        db.session,
+        "filed_late",
+        day=AS_OF_2025,
+        rules=rules,
+        limit=None,
+        sort="days_late",
+        descending=descending,
+    ).rows
+    assert [(row["days_late"], row["plan_id"]) for row in sorted_rows] == expected
+    paged = [
+        (row["days_late"], row["plan_id"])
+        for offset in range(0, len(expected), 7)
+        for row in filing_rates.listing(
+            db.session,
+            "filed_late",
+            day=AS_OF_2025,
+            rules=rules,
+            offset=offset,
+            limit=7,
+            sort="days_late",
+            descending=descending,
+        ).rows
+    ]
+    assert paged == expected

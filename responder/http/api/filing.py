@@ -151,7 +151,39 @@ class TrendArgs(Schema):
     jurisdiction_id = fields.Integer()
 
 
-class ListPageArgs(ScopeArgs):
+#: ``sort`` values: a column of some list, ``-`` in front for descending (as in the other
+#: API lists); whether the column belongs to the list asked for, the service checks.
+SORT_KEYS = sorted(
+    {
+        f"{sign}{column}"
+        for columns in filing_rates.LIST_COLUMNS.values()
+        for column in columns
+        for sign in ("", "-")
+    }
+)
+
+
+class ListOrderArgs(ScopeArgs):
+    sort = fields.String(
+        validate=validate.OneOf(SORT_KEYS),
+        metadata={
+            "description": "order by a column of the list (default the list's own order); "
+            "prefix with - for descending; empty values come last either way. Columns: "
+            + "; ".join(
+                f"{kind}: {', '.join(columns)}"
+                for kind, columns in filing_rates.LIST_COLUMNS.items()
+            )
+        },
+    )
+
+
+def order_of(args: dict[str, Any]) -> dict[str, Any]:
+    """``sort`` as the service takes it: the column and the direction."""
+    sort = args.get("sort") or ""
+    return {"sort": sort.removeprefix("-") or None, "descending": sort.startswith("-")}
+
+
+class ListPageArgs(ListOrderArgs):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(validate=validate.Range(min=1, max=500))
 
@@ -293,7 +325,8 @@ class Lists(MethodView):
     @blp.arguments(ListPageArgs, location="query")
     @blp.response(200, ListingSchema)
     def get(self, args: dict[str, Any], kind: str) -> Any:
-        """One page of a list behind the numbers."""
+        """One page of a list behind the numbers, in the list's own order or by ``sort``
+        (the column keys of the page's ``?sort=``; ``-`` in front for descending)."""
         root = _root(args.get("jurisdiction_id"))
         day = args.get("as_of") or today()
         per_page = min(
@@ -309,6 +342,7 @@ class Lists(MethodView):
             offset=(args["page"] - 1) * per_page,
             limit=per_page,
             industry=args.get("industry"),
+            **order_of(args),
         )
         items = [{key: _plain(row.get(key)) for key, _ in COLUMNS[kind]} for row in listing.rows]
         return {
@@ -326,17 +360,24 @@ class Lists(MethodView):
     "/lists/<any(missing, overdue_evaluation, overdue_drill, filed_late):kind>.<any(csv, xlsx):fmt>"
 )
 class Export(MethodView):
-    @blp.arguments(ScopeArgs, location="query")
+    @blp.arguments(ListOrderArgs, location="query")
     @blp.response(200, content_type="text/csv")
     def get(self, args: dict[str, Any], kind: str, fmt: str) -> Any:
-        """The whole list as CSV (UTF-8 with BOM, for Excel) or XLSX."""
+        """The whole list as CSV (UTF-8 with BOM, for Excel) or XLSX, in the order ``sort``
+        gives the JSON list."""
         root = _root(args.get("jurisdiction_id"))
         day = args.get("as_of") or today()
         locale = "en" if select_locale().startswith("en") else "zh"
         rows = (
             in_words(row, locale)
             for row in filing_rates.iter_all(
-                db.session, kind, day=day, rules=rules(), root=root, industry=args.get("industry")
+                db.session,
+                kind,
+                day=day,
+                rules=rules(),
+                root=root,
+                industry=args.get("industry"),
+                **order_of(args),
             )
         )
         body = (csv_bytes if fmt == "csv" else xlsx_bytes)(columns_for(kind, locale), rows)

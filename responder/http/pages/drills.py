@@ -100,6 +100,7 @@ def map_words() -> dict[str, str]:
         "title": _("演练 · 虚线 = 超标准"),
         "closure": _("封路"),
         "second": _("次生事故"),
+        "team_unavailable": _("队伍不可用"),
     }
 
 
@@ -214,7 +215,24 @@ def _editor(
         ],
         layer="simulated incidents",
     )
-    drill_map.add_closures(fmap, _closure_shapes(drill.injects, drill.start_at))
+    closures = _closure_shapes(drill.injects, drill.start_at)
+    unavailable = [
+        _team_out(
+            i.team.lon,
+            i.team.lat,
+            i.team.name,
+            i.at_min,
+            drill.start_at + timedelta(minutes=i.at_min),
+            i.note,
+        )
+        for i in drill.injects
+        if i.kind == "team_unavailable" and i.team is not None
+    ]
+    drill_map.add_closures(fmap, closures)
+    drill_map.add_unavailable_teams(fmap, unavailable)
+    injects = drill_map.inject_legend(closures, unavailable, words=words)
+    if injects:
+        mapping.add_legend(fmap, [(words["incident"], mapping.KIND["incident"]), *injects])
     drill_map.add_watermark(fmap)
     return render_template(
         "drills/editor.html",
@@ -250,6 +268,19 @@ def _closure_shapes(injects: Any, start: datetime) -> list[dict[str, Any]]:
         for i in injects
         if i.kind == "road_closure"
     ]
+
+
+def _team_out(
+    lon: float, lat: float, name: str, at_min: float, moment: datetime | str, note: str | None
+) -> dict[str, Any]:
+    """A team a team-unavailable inject takes out at ``moment`` (a datetime, or an ISO
+    string from a run), as the map draws it: at the team's location, in the page's words."""
+    return {
+        "lon": lon,
+        "lat": lat,
+        "label": f"{_('队伍不可用')} +{at_min:g} {_('分钟')} ({drill_clock(moment)}) {name}",
+        "rows": [(_("说明"), note)] if note else [],
+    }
 
 
 def _places_bounds(drill: Drill, network: Any) -> Any:
@@ -322,11 +353,13 @@ MIN_SPAN_DEG = 0.03
 
 
 def _drill_bounds(drill: Drill) -> Any:
-    """The incidents and injects, framed at least :data:`MIN_SPAN_DEG` wide (one incident
-    alone would zoom in to a few hundred metres); else the drill's jurisdiction."""
+    """The incidents, the injects and the teams they take out, framed at least
+    :data:`MIN_SPAN_DEG` wide (one incident alone would zoom in to a few hundred metres);
+    else the drill's jurisdiction."""
     points = [(i.lon, i.lat) for i in drill.incidents]
     points += [(i.lon, i.lat) for i in drill.injects if i.lon is not None and i.lat is not None]
     points += [(p[0], p[1]) for i in drill.injects for p in (i.line or [])]
+    points += [(i.team.lon, i.team.lat) for i in drill.injects if i.team is not None]
     box = mapping.points_bounds(points)
     if box is None:
         return area_bounds([drill.jurisdiction]) if drill.jurisdiction else None
@@ -582,13 +615,21 @@ def _run_map(drill_run: Any) -> Any:
         for i in drill_run.results.get("injects", [])
         if i["kind"] == "road_closure"
     ]
+    unavailable = [
+        _team_out(i["team_lon"], i["team_lat"], i["team"], i["at_min"], i["at"], i["note"])
+        for i in drill_run.results.get("injects", [])
+        # A run saved before runs kept the team's location draws none.
+        if i["kind"] == "team_unavailable" and i.get("team_lon") is not None
+    ]
     points = [(e["incident"]["lon"], e["incident"]["lat"]) for e in incidents]
     points += [(t["lon"], t["lat"]) for e in incidents for t in e["teams"]]
+    points += [(t["lon"], t["lat"]) for t in unavailable]
     fmap = new_map(mapping.points_bounds(points))
     drill_map.add_drill_run(
         fmap,
         incidents,
         closures=closures,
+        unavailable=unavailable,
         words=map_words(),
         specialty_labels=_specialty_labels(),
     )

@@ -184,7 +184,9 @@ def _script(
     start: datetime,
 ) -> list[dict[str, Any]]:
     """The injects as the run replayed them: what each was, when (clock time) and what it
-    did (roads closed and teams detoured, the team's job, reinforcements sent)."""
+    did (roads closed and teams detoured, the team's job, reinforcements sent); a
+    team-unavailable inject also keeps the team's name and location (``team_lon``,
+    ``team_lat``)."""
     second = {
         e["incident"]["inject_id"]: e["index"] for e in timeline if e["incident"].get("inject_id")
     }
@@ -198,7 +200,9 @@ def _script(
         if inject.kind == "second_incident":
             row["effect"] = {"index": second.get(inject.id)}
         if inject.team_id is not None and inject.team is not None:
+            # Where the team was when the run took it out: the report map draws it there.
             row["team"] = inject.team.name
+            row["team_lon"], row["team_lat"] = inject.team.lon, inject.team.lat
         out.append(row)
     return out
 

@@ -24,12 +24,7 @@ from responder.services.filing_rates.list_queries import (
     _overdue_drill,
     _overdue_evaluation,
 )
-from responder.services.filing_rates.list_sorting import (
-    check_sort,
-    sorted_in_sql,
-    sorted_rows,
-    sorts_in_python,
-)
+from responder.services.filing_rates.list_sorting import check_sort, sorted_in_sql
 from responder.services.workdays import add_months, filing_deadline
 
 
@@ -70,16 +65,10 @@ def listing(
     if kind not in LISTS:
         raise InvalidInput(f"list must be one of {', '.join(LISTS)}", field="list")
     check_sort(kind, sort)
-    if sort is not None and sorts_in_python(kind, sort):
-        ordered = _sorted_narrow(session, kind, sort, descending, day, rules, root, industry)
-        end = None if limit is None else offset + limit
-        return Listing(
-            kind, _completed(session, kind, ordered[offset:end], day, rules, root), len(ordered)
-        )
     build, key = _LIST_QUERIES[kind]
     stmt = _only_industry(build(day, rules, root), key, industry)
     if sort is not None:
-        stmt = sorted_in_sql(stmt, kind, sort, descending=descending, key=key)
+        stmt = sorted_in_sql(stmt, kind, sort, descending=descending, key=key, rules=rules)
     if limit is None:
         rows = [dict(row._mapping) for row in session.execute(stmt)]
         count = len(rows)
@@ -143,15 +132,10 @@ def iter_all(
     if kind not in LISTS:
         raise InvalidInput(f"list must be one of {', '.join(LISTS)}", field="list")
     check_sort(kind, sort)
-    if sort is not None and sorts_in_python(kind, sort):
-        ordered = _sorted_narrow(session, kind, sort, descending, day, rules, root, industry)
-        for start in range(0, len(ordered), batch):
-            yield from _completed(session, kind, ordered[start : start + batch], day, rules, root)
-        return
     build, key = _LIST_QUERIES[kind]
     stmt = _only_industry(build(day, rules, root), key, industry)
     if sort is not None:
-        stmt = sorted_in_sql(stmt, kind, sort, descending=descending, key=key)
+        stmt = sorted_in_sql(stmt, kind, sort, descending=descending, key=key, rules=rules)
     for part in session.execute(stmt.execution_options(yield_per=batch)).partitions():
         records = [dict(row._mapping) for row in part]
         if key is None:
@@ -171,97 +155,13 @@ _LIST_QUERIES: dict[str, tuple[ListQuery, Any]] = {
 }
 
 
-#: The narrow columns a Python sort needs (the derived columns are computed from them).
-_NARROW: dict[str, tuple[Any, ...]] = {
-    "filed_late": (
-        Plan.id.label("plan_id"),
-        Plan.published_on,
-        Plan.submitted_on,
-        Plan.filed_on,
-    ),
-}
-
-
-def _sorted_narrow(
-    session: Session,
-    kind: str,
-    sort: str,
-    descending: bool,
-    day: date,
-    rules: Rules,
-    root: Jurisdiction | None,
-    industry: str | None,
-) -> list[dict[str, Any]]:
-    """Every row of the list, narrow (a key and what the derived columns are computed
-    from), with its derived columns, sorted by ``sort``.  The wide columns are read only
-    for the rows shown (:func:`_completed`): reading them for every row of a
-    province-wide list is what made a Python sort slow."""
-    build, key = _LIST_QUERIES[kind]
-    stmt = _only_industry(build(day, rules, root), key, industry)
-    if kind in _NARROW:
-        stmt = stmt.with_only_columns(*_NARROW[kind])
-    deadlines: dict[date, date] = {}
-    rows = [dict(row._mapping) for row in session.execute(stmt)]
-    for row in rows:
-        _finish_row(kind, row, day, rules, deadlines)
-    return sorted_rows(rows, sort, descending=descending, tie=_tie(kind))
-
-
-def _completed(
-    session: Session,
-    kind: str,
-    narrow: list[dict[str, Any]],
-    day: date,
-    rules: Rules,
-    root: Jurisdiction | None,
-) -> list[dict[str, Any]]:
-    """The full rows of ``narrow`` (from :func:`_sorted_narrow`), in its order."""
-    if not narrow:
-        return []
-    build, key = _LIST_QUERIES[kind]
-    if key is None:
-        _describe(session, narrow)
-        return narrow
-    ident = _tie(kind)
-    wanted = [row[ident] for row in narrow]
-    found = {
-        full[ident]: full
-        for full in (
-            dict(row._mapping)
-            for row in session.execute(build(day, rules, root).where(key.in_(wanted)))
-        )
-    }
-    deadlines: dict[date, date] = {}
-    for full in found.values():
-        _finish_row(kind, full, day, rules, deadlines)
-    return [found[ident_value] for ident_value in wanted]
-
-
-def _tie(kind: str) -> str:
-    """The row key that identifies a row of the list (for ties in a Python sort)."""
-    return "enterprise_id" if kind == "missing" else "plan_id"
-
-
-def _finish_row(
-    kind: str,
-    row: dict[str, Any],
-    day: date,
-    rules: Rules,
-    deadlines: dict[date, date] | None = None,
-) -> None:
-    """Add the derived columns (due date, days overdue) to one row of a list
-    (``deadlines``: filing deadlines already worked out, by publication date)."""
+def _finish_row(kind: str, row: dict[str, Any], day: date, rules: Rules) -> None:
+    """Add the derived columns (due date, days overdue) to one row of a list."""
     if kind == "missing":
         row["hazard_grade"] = row["hazard_grade"] or None
         return
     if kind == "filed_late":
-        if deadlines is None:
-            deadline = filing_deadline(row["published_on"], rules)
-        else:
-            published = row["published_on"]
-            if published not in deadlines:
-                deadlines[published] = filing_deadline(published, rules)
-            deadline = deadlines[published]
+        deadline = filing_deadline(row["published_on"], rules)
         submitted = row["submitted_on"] or row["filed_on"]
         row["deadline"] = deadline
         row["days_late"] = (submitted - deadline).days
