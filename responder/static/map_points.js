@@ -38,10 +38,12 @@
       const [lon, lat, title, style, , , muted] = point;
       const tip = document.createElement("div");
       tip.textContent = title;
-      L.marker([lat, lon], { icon: icons[style][muted ? 1 : 0] })
+      const marker = L.marker([lat, lon], { icon: icons[style][muted ? 1 : 0] })
         .bindTooltip(tip, { sticky: true })
-        .bindPopup(() => popup(point), { maxWidth: 320 })
-        .addTo(group);
+        .bindPopup(() => popup(point), { maxWidth: 320 });
+      // Leaflet makes the icon a button; its name is the record's (screen readers, tests).
+      marker.on("add", () => marker.getElement().setAttribute("aria-label", title));
+      marker.addTo(group);
     });
   }
 
