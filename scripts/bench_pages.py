@@ -7,9 +7,11 @@ the demo operator with the Flask test client and measures, for ``/console`` and
 GETs after one untimed warm-up).
 
 Each page is measured twice in the same run: as the app draws it now (registry markers
-from one JSON block per layer, drawn by ``static/map_points.js``) and with the old way
-patched back in (one Folium marker, icon, tooltip and popup object per point, each its own
-Jinja template), so the ratios compare like with like on the same machine load.
+from one JSON block per layer, drawn by ``static/map_points.js``; road lines handed to
+Folium without its per-coordinate checks) and with the old way patched back in (one
+Folium marker, icon, tooltip and popup object per point, each its own Jinja template;
+every road coordinate validated), so the ratios compare like with like on the same
+machine load.
 
     python scripts/bench_pages.py [--rounds 9]
 """
@@ -34,7 +36,7 @@ from sqlalchemy import select
 
 from responder import create_app, demo, mapping
 from responder.mapping import incident as incident_map
-from responder.mapping import markers
+from responder.mapping import markers, roads
 from responder.mapping.markers import MapPoint
 from responder.mapping.text import map_text
 from responder.models import User, db
@@ -81,17 +83,21 @@ def folium_markers(
 
 
 @contextmanager
-def old_markers() -> Iterator[None]:
-    """Every caller of ``add_markers`` draws Folium markers while inside."""
+def old_way() -> Iterator[None]:
+    """Inside, maps are drawn as before: every caller of ``add_markers`` draws Folium
+    markers, and the road layer's lines go through Folium's per-coordinate checks."""
     holders = (markers, mapping, incident_map)
     saved = [holder.add_markers for holder in holders]
+    saved_lines = roads._RoadLines
     for holder in holders:
         holder.add_markers = folium_markers  # type: ignore[attr-defined]
+    roads._RoadLines = folium.PolyLine  # type: ignore[misc, assignment]
     try:
         yield
     finally:
         for holder, original in zip(holders, saved, strict=True):
             holder.add_markers = original  # type: ignore[attr-defined]
+        roads._RoadLines = saved_lines  # type: ignore[misc]
 
 
 def build(app: Flask) -> int:
@@ -179,7 +185,7 @@ def main() -> None:
             print(f"demo loaded; incident #{incident_id} proposed; {args.rounds} GETs per figure")
             print(f"{'page':<16}{'way':<14}{'bytes':>11}{'median ms':>11}")
             for path in ("/console", f"/incidents/{incident_id}"):
-                with old_markers():
+                with old_way():
                     old_size, old_ms = measure(client, path, args.rounds)
                 new_size, new_ms = measure(client, path, args.rounds)
                 name = path if path == "/console" else "/incidents/<id>"
