@@ -8,10 +8,10 @@ GETs after one untimed warm-up).
 
 Each page is measured twice in the same run: as the app draws it now (registry markers
 from one JSON block per layer, drawn by ``static/map_points.js``; road lines handed to
-Folium without its per-coordinate checks) and with the old way patched back in (one
-Folium marker, icon, tooltip and popup object per point, each its own Jinja template;
-every road coordinate validated), so the ratios compare like with like on the same
-machine load.
+Folium without its per-coordinate checks and written as compact JSON) and with the old
+way patched back in (one Folium marker, icon, tooltip and popup object per point, each
+its own Jinja template; road lines as plain Folium PolyLines), so the ratios compare like
+with like on the same machine load.
 
     python scripts/bench_pages.py [--rounds 9]
 """
@@ -85,7 +85,8 @@ def folium_markers(
 @contextmanager
 def old_way() -> Iterator[None]:
     """Inside, maps are drawn as before: every caller of ``add_markers`` draws Folium
-    markers, and the road layer's lines go through Folium's per-coordinate checks."""
+    markers, and the road layer's lines are plain Folium PolyLines (every coordinate
+    checked, JSON with spaces)."""
     holders = (markers, mapping, incident_map)
     saved = [holder.add_markers for holder in holders]
     saved_lines = roads._RoadLines
@@ -101,7 +102,7 @@ def old_way() -> Iterator[None]:
 
 
 def build(app: Flask) -> int:
-    """Load the demo and place one incident with a proposal; return its id."""
+    """Load the demo and place one incident (at the region's centre); return its id."""
     upgrade()
     demo.load(
         db.session,
