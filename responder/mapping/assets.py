@@ -6,12 +6,15 @@ taken from their npm packages at the versions Folium expects, are kept under
 ``responder/static/vendor/`` (committed; ``scripts/vendor_assets.py`` re-fetches and checks
 them).  :func:`localize` rewrites every element of a map to link the local copies and refuses
 any asset it does not know, so a new plugin cannot silently fall back to the internet.
+Our own map scripts (:data:`OWN_JS`) sit in the static folder itself, the folder above
+``vendor/``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from branca.element import Element
 
@@ -125,6 +128,10 @@ LOCAL_CSS: dict[str, str] = {
     "awesome_markers_font_css": "fontawesome/css/all.min.css",
     "awesome_markers_css": "awesome-markers/leaflet.awesome-markers.css",
 }
+#: The asset name of the script that draws registry markers from JSON (responder.mapping.markers).
+POINTS_SCRIPT = "responder_map_points"
+#: Our own scripts that maps link -> their file in the static folder (beside vendor/).
+OWN_JS: dict[str, str] = {POINTS_SCRIPT: "map_points.js"}
 #: Assets we leave out on purpose: Bootstrap 3 glyphicons (use ``prefix="fa"`` icons) and
 #: Folium's icon-rotation stylesheet (our markers are not rotated).
 DROPPED: frozenset[str] = frozenset({"glyphicons_css", "awesome_rotate_css"})
@@ -146,6 +153,9 @@ def _local(pairs: list[tuple[str, str]], table: dict[str, str], base: str) -> li
     local = []
     for name, url in pairs:
         if name in DROPPED:
+            continue
+        if name in OWN_JS:
+            local.append((name, urljoin(base, "../" + OWN_JS[name])))
             continue
         if name not in table:
             raise UnknownAsset(

@@ -19,7 +19,7 @@ from shapely.geometry import mapping as geojson
 from responder.mapping.legend import add_legend
 from responder.mapping.markers import MapPoint, add_markers
 from responder.mapping.styles import HAZARD_GRADE, HEX, KIND, SPECIALTY, MarkerStyle
-from responder.mapping.text import map_text
+from responder.mapping.text import map_text, script_json
 from responder.vocabulary import SPECIALTIES, label
 
 #: Isochrone ring fill colours, inner (shortest) first.
@@ -183,8 +183,6 @@ _NARROW_LEGEND = """<style>
     max-height: 32% !important; padding: 3px 6px !important; }
 }
 </style>"""
-#: JSON placed in a script: "<", ">" and "&" as escapes, so no name can end the script.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 class _RoadLabels(MacroElement):
@@ -260,7 +258,7 @@ def add_road_labels(
     group = folium.FeatureGroup(name=name, show=True)
     group.add_child(
         _RoadLabels(
-            json.dumps(rows, ensure_ascii=False).translate(_SCRIPT_SAFE),
+            script_json(rows),
             json.dumps(dict(min_zoom)),
             fmap.get_name(),
         )

@@ -1,5 +1,8 @@
 """Putting records on a map: markers with icons and popups, and boundary polygons.
 
+Markers are data, not code: each layer's points are one JSON block that our small
+``static/map_points.js`` draws in the browser (text set with ``textContent``).
+
 Callers pass plain values (:class:`MapPoint`, GeoJSON mappings), never models, so this
 package stays a leaf that knows nothing of the database.
 """
@@ -11,9 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import folium
+from branca.element import Template
+from folium.elements import JSCSSMixin
 
+from responder.mapping.assets import OWN_JS, POINTS_SCRIPT
 from responder.mapping.styles import MarkerStyle
-from responder.mapping.text import map_text
+from responder.mapping.text import map_text, script_json
 
 
 @dataclass(frozen=True)
@@ -33,36 +39,66 @@ class MapPoint:
     muted: bool = False
 
 
-def popup_html(point: MapPoint) -> str:
-    """The popup body: an escaped title (linked when ``url`` is set) and a table of rows."""
-    title = map_text(point.title)
-    if point.url:
-        title = f'<a href="{map_text(point.url)}" target="_top">{title}</a>'
-    rows = "".join(
-        f"<tr><th>{map_text(label)}</th><td>{map_text(value)}</td></tr>"
-        for label, value in point.rows
+class _PointsData(JSCSSMixin):
+    """One layer's points as a JSON data block (``<script type="application/json"
+    class="responder-points">``), drawn by our ``map_points.js``: one small template per
+    layer instead of a Marker, Icon, Tooltip and Popup template per point, which made a
+    map of a few hundred records megabytes of code and seconds of rendering.  The script
+    builds every tooltip and popup with ``textContent``, so no record text is parsed as
+    HTML or code.  The JSON names the Leaflet feature group the points join (``group``)."""
+
+    _template = Template(
+        """
+{% macro html(this, kwargs) %}
+<script type="application/json" class="responder-points">{{ this.data }}</script>
+{% endmacro %}
+"""
     )
-    return f'<div class="responder-popup"><strong>{title}</strong><table>{rows}</table></div>'
+
+    def __init__(self, points: Sequence[MapPoint]) -> None:
+        super().__init__()
+        self._name = "PointsData"
+        self.default_js = [(POINTS_SCRIPT, OWN_JS[POINTS_SCRIPT])]  # linked by localize()
+        self.points = points
+
+    @property
+    def data(self) -> str:
+        """The block's JSON: the group's variable, the distinct [colour, icon] styles, and
+        per point [lon, lat, title, style index, [[label, value]...], url, muted]."""
+        styles: list[tuple[str, str]] = []
+        index: dict[tuple[str, str], int] = {}
+        rows = []
+        for point in self.points:
+            key = (point.style.color, point.style.icon)
+            if key not in index:
+                index[key] = len(styles)
+                styles.append(key)
+            rows.append(
+                [
+                    round(point.lon, 6),
+                    round(point.lat, 6),
+                    point.title,
+                    index[key],
+                    [[str(label), str(value)] for label, value in point.rows],
+                    point.url or "",
+                    1 if point.muted else 0,
+                ]
+            )
+        if self._parent is None:
+            raise ValueError("points data must be added to a feature group")
+        return script_json({"group": self._parent.get_name(), "styles": styles, "points": rows})
 
 
 def add_markers(
     fmap: folium.Map, points: Iterable[MapPoint], *, layer: str | None = None
 ) -> folium.FeatureGroup:
-    """Add one awesome-marker per point, in a feature group named ``layer``."""
+    """Add one awesome-marker per point, with the title as tooltip and a popup of the title
+    (linked when ``url`` is set) and ``rows``, in a feature group named ``layer``.
+
+    The points travel as one JSON block that ``static/map_points.js`` draws in the browser
+    (see :class:`_PointsData`); the group is a normal Folium layer for the layer switch."""
     group = folium.FeatureGroup(name=layer or "markers")
-    for point in points:
-        icon = folium.Icon(
-            color=point.style.color,
-            icon=point.style.icon,
-            prefix="fa",
-            icon_color="#dddddd" if point.muted else "white",
-        )
-        folium.Marker(
-            location=[point.lat, point.lon],
-            icon=icon,
-            tooltip=map_text(point.title),
-            popup=folium.Popup(popup_html(point), max_width=320),
-        ).add_to(group)
+    group.add_child(_PointsData(list(points)))
     group.add_to(fmap)
     return group
 

@@ -109,3 +109,54 @@ def test_another_operators_dispatch_shows_up_within_seconds(page, world, times_t
     # The refused confirmation (409) is the point of this test, not a problem.
     problems = [p for p in page.log.problems() if "409" not in p]
     assert problems == []
+
+
+def test_registry_markers_come_from_json_and_show_names_as_text(page, world, times_to):
+    """The console's registry layers are drawn by map_points.js from the page's JSON: each
+    record is a marker named after it, with its name as popup text (a hostile name runs
+    nothing); clicking a marker places no incident; the layer switch hides a layer."""
+    target = central_node(world.network)
+    reference = times_to(target)
+    near = min((n for n, t in reference.items() if t > 120), key=lambda n: reference[n])
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(2)>消防队'
+    world.add_team(near, ["fire"], name=hostile)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    sign_in(page)
+    page.goto(f"{page.base}/console")
+    page.wait_for_selector("body[data-map-ready=yes]", timeout=20000)
+    frame = page.frame_locator("iframe.map")
+    team = frame.get_by_role("button", name=hostile, exact=True)
+    team.wait_for(timeout=10000)
+    shown = page.evaluate(  # the points of the layers switched on (企业 starts off)
+        """() => {
+             const frame = document.querySelector('iframe.map'), win = frame.contentWindow;
+             const map = win[frame.dataset.mapName];
+             return [...win.document.querySelectorAll('script.responder-points')]
+               .map((block) => JSON.parse(block.textContent))
+               .filter((data) => map.hasLayer(win[data.group]))
+               .reduce((n, data) => n + data.points.length, 0);
+           }"""
+    )
+    icons = frame.locator(".leaflet-marker-pane .awesome-marker")
+    assert shown >= 5 and icons.count() == shown
+    assert "awesome-marker-icon-red" in team.get_attribute("class")  # the specialty's colour
+    assert team.locator("i.fa-fire").count() == 1  # and icon
+    team.click()
+    popup = frame.locator(".leaflet-popup-content .responder-popup")
+    popup.wait_for(timeout=5000)
+    assert popup.locator("strong").inner_text() == hostile
+    assert popup.locator("th").inner_text() == "专业" and popup.locator("td").inner_text() == "消防"
+    assert popup.locator("script, img").count() == 0
+    assert page.input_value("input[name=lon]") == ""  # a marker click chooses no place
+
+    frame.locator(".leaflet-control-layers").hover()
+    frame.locator(".leaflet-control-layers label", has_text="队伍 · 待命").locator(
+        "input"
+    ).uncheck()
+    team.wait_for(state="detached", timeout=5000)
+    assert 0 < icons.count() < shown
+    page.wait_for_timeout(200)  # an <img onerror> would have fired by now
+    assert dialogs == []
+    assert page.log.problems() == []

@@ -8,7 +8,9 @@ more into fresh databases (about 3 s per load).
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -19,7 +21,7 @@ import numpy as np
 import pytest
 from flask import Flask
 from shapely.geometry import Point, shape
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from responder import create_app, demo
 from responder.demo import loader
@@ -43,7 +45,8 @@ from responder.models import (
 )
 from responder.routing import RoadNetwork
 from responder.services import accounts, credit_codes
-from responder.vocabulary import INCIDENT_TYPES, INDUSTRIES, SPECIALTIES
+from responder.vocabulary import INCIDENT_TYPES, INDUSTRIES, SPECIALTIES, TEAM_STATUSES
+from tests.fixtures.pages import csrf_token
 
 LOAD_DATE = date(2025, 3, 1)
 #: Columns that record when a row was written, not what it says.
@@ -304,3 +307,56 @@ def test_cli_load_refuses_then_resets(
     assert list(names) == ["杭州市"]
     assert db.session.scalar(select(db.func.count()).select_from(User)) == len(USERS)
     assert accounts.authenticate(db.session, "admin", "pw-654321") is not None
+
+
+_SRCDOC = re.compile(r'srcdoc="([^"]*)"')
+_POINTS = re.compile(
+    r'<script[^>]* type="application/json" class="responder-points">(.*?)</script>'
+)
+_OVERLAY = re.compile(r'^\s*("[^"\n]*")\s*:\s*(feature_group_\w+),$', re.M)
+
+
+def test_the_console_draws_the_demo_registry_from_one_json_block_per_layer(
+    loaded: tuple[Flask, demo.DemoResult],
+) -> None:
+    app, _result = loaded
+    client = app.test_client()
+    signed = client.post(
+        "/login",
+        data={
+            "username": "operator",
+            "password": "demo-pass-123",
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert signed.status_code == 302
+    page = client.get("/console").get_data(as_text=True)
+    (frame,) = _SRCDOC.findall(page)
+    document = html.unescape(frame)
+    names = {group: json.loads(name) for name, group in _OVERLAY.findall(document)}
+    layers = {names[block["group"]]: block for block in map(json.loads, _POINTS.findall(document))}
+
+    teams = db.session.scalars(select(RescueTeam).where(RescueTeam.retired_at.is_(None))).all()
+    by_status: dict[str, int] = {}
+    for team in teams:
+        key = "队伍 · " + TEAM_STATUSES[team.status][0]
+        by_status[key] = by_status.get(key, 0) + 1
+    team_layers = {name: len(b["points"]) for name, b in layers.items() if name.startswith("队伍")}
+    assert team_layers == by_status and len(teams) >= 50
+    assert all(point[6] == 0 for point in layers["队伍 · 待命"]["points"])  # not muted
+    assert all(point[6] == 1 for point in layers["队伍 · 休整/维修"]["points"])
+    assert len(layers["物资库"]["points"]) == db.session.scalar(
+        select(func.count()).select_from(Depot).where(Depot.retired_at.is_(None))
+    )
+    assert len(layers["企业"]["points"]) == db.session.scalar(
+        select(func.count()).select_from(Enterprise).where(Enterprise.retired_at.is_(None))
+    )
+    sources = sum(len(b["points"]) for name, b in layers.items() if name.startswith("危险源"))
+    assert sources == db.session.scalar(
+        select(func.count()).select_from(HazardSource).where(HazardSource.retired_at.is_(None))
+    )
+    first = teams[0]
+    (drawn,) = [p for b in layers.values() for p in b["points"] if p[2] == first.name]
+    assert drawn[:2] == [round(first.lon, 6), round(first.lat, 6)] and drawn[4][0][0] == "专业"
+    # Hundreds of records, yet no marker is Folium code: the page stays light.
+    assert "L.marker(" not in document and len(page) < 400_000

@@ -15,6 +15,9 @@ from responder.mapping import MapPoint, assets
 
 VENDOR = Path(mapping.__file__).resolve().parent.parent / "static" / "vendor"
 ASSET_URLS = re.compile(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"')
+POINTS_BLOCK = re.compile(
+    r'<script type="application/json" class="responder-points">(.*?)</script>', re.S
+)
 
 
 def test_every_vendored_file_is_present() -> None:
@@ -28,9 +31,13 @@ def test_rendered_map_links_only_local_assets() -> None:
     fmap = mapping.base_map((120.0, 30.0, 120.2, 30.1))
     mapping.add_markers(fmap, [MapPoint(120.05, 30.05, "队", mapping.SPECIALTY["fire"])])
     html = mapping.render_html(fmap, assets_url="/static/vendor/")
-    urls = ASSET_URLS.findall(html)
-    assert urls and all(url.startswith("/static/vendor/") for url in urls)
-    assert {url.removeprefix("/static/vendor/") for url in urls} <= set(assets.vendored_files())
+    urls = set(ASSET_URLS.findall(html))
+    own = {f"/static/{name}" for name in assets.OWN_JS.values()}
+    assert "/static/map_points.js" in own & urls
+    vendored = urls - own
+    assert vendored and all(url.startswith("/static/vendor/") for url in vendored)
+    assert {url.removeprefix("/static/vendor/") for url in vendored} <= set(assets.vendored_files())
+    assert all((VENDOR.parent / name).is_file() for name in assets.OWN_JS.values())
 
 
 def test_unknown_cdn_asset_is_refused() -> None:
@@ -63,18 +70,36 @@ def test_bounds_frame_the_map_and_a_single_point_is_padded() -> None:
         mapping.base_map((120.2, 30.0, 120.0, 30.1))
 
 
-def test_popups_escape_record_text() -> None:
-    point = MapPoint(
-        120.0,
-        30.0,
-        "<script>x</script>",
-        mapping.KIND["depot"],
-        rows=[("名称", "<b>")],
-        url="/depots/1",
+def _points_blocks(html: str) -> list[dict]:
+    return [json.loads(block) for block in POINTS_BLOCK.findall(html)]
+
+
+def test_markers_are_one_json_block_per_layer_with_record_text_inert() -> None:
+    fmap = mapping.base_map((120.0, 30.0, 120.2, 30.1))
+    hostile = "</script><img src=x onerror=alert(1)>${x}`"
+    teams = mapping.add_markers(
+        fmap,
+        [
+            MapPoint(120.05, 30.05, hostile, mapping.SPECIALTY["fire"], rows=[("名称", "<b>")]),
+            MapPoint(120.06, 30.06, "队二", mapping.SPECIALTY["fire"], muted=True),
+            MapPoint(120.07, 30.07, "库", mapping.KIND["depot"], url="/depots/1"),
+        ],
+        layer="teams",
     )
-    html = mapping.markers.popup_html(point)
-    assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html
-    assert 'href="/depots/1" target="_top"' in html
+    mapping.add_markers(fmap, [MapPoint(120.1, 30.1, "企", mapping.KIND["enterprise"])])
+    html = mapping.render_html(fmap, assets_url="/static/vendor/")
+
+    first, second = _points_blocks(html)
+    assert first["group"] == teams.get_name() and f"var {teams.get_name()} = " in html
+    assert first["styles"] == [["red", "fire"], ["darkpurple", "warehouse"]]
+    assert first["points"] == [
+        [120.05, 30.05, hostile, 0, [["名称", "<b>"]], "", 0],
+        [120.06, 30.06, "队二", 0, [], "", 1],
+        [120.07, 30.07, "库", 1, [], "/depots/1", 0],
+    ]
+    assert len(second["points"]) == 1
+    # No record text reaches the document as markup or code, and Folium drew no markers.
+    assert "<img" not in html and "</script><" not in html and "L.marker(" not in html
 
 
 def test_legend_and_embed() -> None:

@@ -96,8 +96,9 @@ def test_fire_sites_off_urban_land_are_counted_as_not_judged(
     assert "评定范围内没有重大危险源。" in html
     frame = html_lib.unescape(html_lib.unescape(html))
     assert "危险源 不评定（不在标准适用范围）" in frame
-    assert "fa-triangle-exclamation" in frame and '"markerColor": "gray"' in frame
-    assert '"markerColor": "red", "prefix": "fa", "icon": "triangle-exclamation"' not in frame
+    # Marker styles travel as [colour, icon] in the map's JSON layers (map_points.js).
+    assert '["gray","triangle-exclamation"]' in frame
+    assert '["red","triangle-exclamation"]' not in frame
 
 
 def test_the_map_legend_follows_the_page_language(county_world: Any, sign_in: Any) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import folium
 
-from responder.mapping.roads import add_road_layer
+from responder.mapping.roads import ROAD_STYLE, add_road_layer
 from responder.routing import RoadNetwork
 
 
@@ -31,3 +34,17 @@ def test_bbox_and_classes_filter(demo_net: RoadNetwork) -> None:
     add_road_layer(big, demo_net, classes=["primary", "trunk", "motorway"])
     assert len(small.get_root().render()) < 300_000
     assert len(big.get_root().render()) < 500_000
+
+
+def test_lines_are_the_networks_own_coordinates_as_compact_json(tiny_net: RoadNetwork) -> None:
+    fmap = folium.Map(tiles=None)
+    add_road_layer(fmap, tiny_net, tolerance_m=0)
+    html = fmap.get_root().render()
+    drawn = [json.loads(m) for m in re.findall(r"L\.polyline\(\s*(\[\S*\]\]\]),", html)]
+    lines = tiny_net.road_lines(tolerance_m=0)
+    expected = [
+        [[round(lat, 5), round(lon, 5)] for lon, lat in line]
+        for cls in sorted(lines, key=lambda c: ROAD_STYLE.get(c, ("", 0, 1))[2])
+        for line in lines[cls]
+    ]
+    assert [line for layer in drawn for line in layer] == expected

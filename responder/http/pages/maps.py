@@ -104,24 +104,25 @@ def records_map(
 
 
 _ASSET = re.compile(
-    r'<script(?: nonce="[^"]*")? src="/static/vendor/([^"]+)"></script>|'
+    r'<script(?: nonce="[^"]*")? src="/static/([^"]+)"></script>|'
     r'<link rel="stylesheet" href="/static/vendor/([^"]+)"\s*/?>'
 )
 _CSS_URL = re.compile(r"url\((['\"]?)(?!data:)([^)'\"]+)\1\)")
 
 
 def standalone_html(fmap: Any) -> str:
-    """The map as one HTML file: the vendored scripts and styles are inlined, so it opens
-    offline; only fonts and marker images referenced by the styles point to this server."""
+    """The map as one HTML file: the vendored scripts and styles and our own map scripts
+    are inlined, so it opens offline; only fonts and marker images referenced by the styles
+    point to this server."""
     nonce = csp_nonce()
     document = mapping.render_html(fmap, assets_url="/static/vendor/", nonce=nonce)
-    vendor = Path(current_app.static_folder or "") / "vendor"
+    static = Path(current_app.static_folder or "").resolve()
     host = request.host_url.rstrip("/")
 
     def inline(match: re.Match[str]) -> str:
         script, style = match.group(1), match.group(2)
-        path = (vendor / (script or style)).resolve()
-        if vendor.resolve() not in path.parents or not path.is_file():
+        path = (static / script if script else static / "vendor" / style).resolve()
+        if static not in path.parents or not path.is_file():
             return match.group(0)
         body = path.read_text(encoding="utf-8")
         if script:
