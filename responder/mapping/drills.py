@@ -15,7 +15,7 @@ import numpy as np
 from branca.element import MacroElement, Template
 
 from responder.mapping.legend import add_legend
-from responder.mapping.markers import MapPoint, add_markers, popup_html
+from responder.mapping.markers import MapPoint, add_markers
 from responder.mapping.styles import KIND, SPECIALTY, MarkerStyle
 from responder.mapping.text import map_text
 
@@ -183,6 +183,19 @@ _TEAM_OUT_BADGE = (
 )
 
 
+def _popup_html(point: MapPoint) -> str:
+    """A badge's popup body: the escaped title and a table of escaped rows (the few
+    badges of a drill are Folium markers; registry points are drawn by map_points.js)."""
+    rows = "".join(
+        f"<tr><th>{map_text(label)}</th><td>{map_text(value)}</td></tr>"
+        for label, value in point.rows
+    )
+    return (
+        f'<div class="responder-popup"><strong>{map_text(point.title)}</strong>'
+        f"<table>{rows}</table></div>"
+    )
+
+
 def add_unavailable_teams(fmap: folium.Map, teams: Sequence[Mapping[str, Any]]) -> None:
     """Draw the teams a drill's injects take out of service: a round badge centred on
     each team's location (``lon``, ``lat``), so that a team also sent in the run keeps its
@@ -206,7 +219,7 @@ def add_unavailable_teams(fmap: folium.Map, teams: Sequence[Mapping[str, Any]]) 
                 class_name="responder-team-out",
             ),
             tooltip=map_text(point.title),
-            popup=folium.Popup(popup_html(point), max_width=320),
+            popup=folium.Popup(_popup_html(point), max_width=320),
         ).add_to(group)
     group.add_to(fmap)
 
