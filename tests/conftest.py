@@ -28,6 +28,7 @@ pytest_plugins = [
     "tests.fixtures.roads",
     "tests.fixtures.tiny_dispatch",
     "tests.fixtures.county_world",
+    "tests.fixtures.databases",
 ]
 
 

@@ -1,6 +1,6 @@
-"""Filing lists sorted by any column: in the service (SQL where a stored value orders the
-column, Python for the derived ones), on the page (header links keep the filters) and in
-the export (same order as the page)."""
+"""Filing lists sorted by any column: in the service (in SQL, on SQLite and PostgreSQL), on
+the page (header links keep the filters), in the API and in the export (same order as the
+page)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,17 @@ from responder.http.api.filing import LIST_COLUMNS
 from responder.models import db
 from responder.services import filing_rates
 from responder.services.workdays import filing_deadline
+from tests.fixtures.databases import DATABASES
 
 AS_OF = date(2024, 6, 30)
+
+
+@pytest.fixture
+def app(database_app: Any) -> Any:
+    """SQLite, or PostgreSQL for the tests that ask for it: the orders are SQL."""
+    return database_app
+
+
 AS_OF_2025 = date(2025, 6, 30)
 
 
@@ -54,17 +63,19 @@ def in_order(values: list[Any], descending: bool) -> bool:
     return present == sorted(present, reverse=descending)
 
 
-@pytest.mark.parametrize(
-    ("kind", "column"),
-    [(kind, column) for kind, columns in filing_rates.LIST_COLUMNS.items() for column in columns],
-)
-@pytest.mark.parametrize("descending", [False, True])
-def test_every_column_of_every_list_sorts_and_pages(lists, kind, column, descending):
+SORTABLE = [
+    (kind, column) for kind, columns in filing_rates.LIST_COLUMNS.items() for column in columns
+]
+
+
+def check_sorts_and_pages(rules: Any, kind: str, column: str, descending: bool) -> None:
+    """The whole list is in the column's order (empty values last); pages of two and the
+    streamed export give the same order."""
     whole = filing_rates.listing(
-        db.session, kind, day=AS_OF, rules=lists, limit=None, sort=column, descending=descending
+        db.session, kind, day=AS_OF, rules=rules, limit=None, sort=column, descending=descending
     )
     assert whole.total >= 2, f"the fixture gives {kind} too few rows to show an order"
-    assert in_order([row[column] for row in whole.rows], descending)
+    assert in_order([row[column] for row in whole.rows], descending), (kind, column)
     if kind == "overdue_drill":
         assert len({row["cycle_months"] for row in whole.rows}) > 1  # due is not last + c
     paged = [
@@ -74,18 +85,34 @@ def test_every_column_of_every_list_sorts_and_pages(lists, kind, column, descend
             db.session,
             kind,
             day=AS_OF,
-            rules=lists,
+            rules=rules,
             offset=offset,
             limit=2,
             sort=column,
             descending=descending,
         ).rows
     ]
-    assert [row[column] for row in paged] == [row[column] for row in whole.rows]
+    assert [row[column] for row in paged] == [row[column] for row in whole.rows], (kind, column)
     streamed = filing_rates.iter_all(
-        db.session, kind, day=AS_OF, rules=lists, sort=column, descending=descending
+        db.session, kind, day=AS_OF, rules=rules, sort=column, descending=descending
     )
     assert [row[column] for row in streamed] == [row[column] for row in whole.rows]
+
+
+@pytest.mark.parametrize(("kind", "column"), SORTABLE)
+@pytest.mark.parametrize("descending", [False, True])
+def test_every_column_of_every_list_sorts_and_pages(lists, kind, column, descending):
+    check_sorts_and_pages(lists, kind, column, descending)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_app", ["postgresql"], indirect=True)
+def test_every_column_sorts_the_same_way_on_postgresql(lists):
+    """The orders are SQL with dialect-specific parts (date differences, weekdays): every
+    column, both ways, on one PostgreSQL database."""
+    for kind, column in SORTABLE:
+        for descending in (False, True):
+            check_sorts_and_pages(lists, kind, column, descending)
 
 
 def test_the_api_column_keys_are_the_sortable_ones():
@@ -212,6 +239,7 @@ def late_filings(region: Any, make_enterprise: Any, make_plan: Any, app: Any) ->
 
 
 @pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("database_app", DATABASES, indirect=True)
 def test_days_late_sorts_in_sql_as_the_calendar_says(late_filings, descending):
     """The order the Python sort over every row gave (days late from each plan's deadline,
     ties by plan id in the sort's direction), on every page."""

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -17,46 +15,18 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import select
 
-from responder import create_app
 from responder.http.api.cells import spreadsheet_cell
 from responder.models import InventoryLine, RescueTeam, db
 from responder.services import imports, materials
 from tests.api.factories import depot
-from tests.integration.test_migrations import postgres_url
 
 HOSTILE_CELLS = ["=cmd|' /C calc'!A0", "+1+2", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def app(request: Any, app_config: dict[str, Any]) -> Iterator[Flask]:
-    """The app on the session's migrated SQLite file, or on a fresh, migrated PostgreSQL
-    database (dropped afterwards)."""
-    if request.param == "sqlite":
-        application = create_app(app_config)
-        with application.app_context():
-            yield application
-            db.session.remove()
-            db.engine.dispose()
-        return
-    from flask_migrate import upgrade
-
-    base_url = postgres_url()
-    name = f"responder_i16a_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = sa.make_url(base_url).set(database=name).render_as_string(hide_password=False)
-        application = create_app({**app_config, "DATABASE_URL": url})
-        with application.app_context():
-            upgrade()
-            yield application
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+@pytest.fixture
+def app(each_database_app: Flask) -> Flask:
+    """Every test here on SQLite and on PostgreSQL (``tests/fixtures/databases.py``)."""
+    return each_database_app
 
 
 def team(**overrides: Any) -> dict[str, Any]:
