@@ -10,6 +10,7 @@ console can reach the Leaflet map as ``iframe.contentWindow[<data-map-name>]``).
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import folium
@@ -122,10 +123,15 @@ def embed(
     """An ``<iframe srcdoc>`` holding the rendered map (mark it safe in templates).
 
     A ``srcdoc`` frame inherits the embedding page's Content-Security-Policy, so the
-    map's scripts need that page's ``nonce``."""
+    map's scripts need that page's ``nonce``.  A map framed on a bbox carries it as
+    ``data-map-bounds`` (``[[south, west], [north, east]]``), so a page script can frame it
+    again: Leaflet fits a map that starts hidden (a closed ``<details>``) at 0×0, i.e. on
+    the whole world."""
     document = render_html(fmap, assets_url=assets_url, nonce=nonce)
+    frames = [child.bounds for child in fmap._children.values() if isinstance(child, FitBounds)]
+    framed = f' data-map-bounds="{html.escape(json.dumps(frames[-1]))}"' if frames else ""
     return (
-        f'<iframe class="map" title="{html.escape(title)}" data-map-name="{fmap.get_name()}" '
-        f'style="width:100%;height:{html.escape(height)};border:0" '
+        f'<iframe class="map" title="{html.escape(title)}" data-map-name="{fmap.get_name()}"'
+        f'{framed} style="width:100%;height:{html.escape(height)};border:0" '
         f'srcdoc="{html.escape(document, quote=True)}"></iframe>'
     )

@@ -97,6 +97,27 @@
     } catch (error) { say(error.message, false); }
   });
 
+  // The map starts in a closed section, where Leaflet framed it at 0×0: the whole world.
+  // On the first opening it is sized and framed again on the bounds Folium gave it; a later
+  // opening keeps whatever view the user has chosen since (Leaflet's own resize handling).
+  const mapSection = document.querySelector("details.incident-map");
+  const mapFrame = mapSection && mapSection.querySelector("iframe.map");
+  let mapFramed = false;
+  function frameMap() {
+    if (!mapSection.open) return;  // closed again before the map had loaded
+    const win = mapFrame.contentWindow;
+    const map = win && win[mapFrame.dataset.mapName];
+    // Until Folium's script has run, the name is the map <div> (ids are window globals).
+    if (!map || typeof map.invalidateSize !== "function") { setTimeout(frameMap, 100); return; }
+    map.invalidateSize({ animate: false });  // keeps the centre
+    if (!map.getSize().x) { requestAnimationFrame(frameMap); return; }  // not laid out yet
+    if (!mapFramed && mapFrame.dataset.mapBounds) {
+      map.fitBounds(JSON.parse(mapFrame.dataset.mapBounds), { animate: false });
+    }
+    mapFramed = true;
+  }
+  if (mapFrame) mapSection.addEventListener("toggle", () => { if (mapSection.open) frameMap(); });
+
   watch(refresh, 1500);
   page.dataset.ready = "yes";  // the buttons answer from here on (tests wait for it)
 })();

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -108,3 +109,12 @@ def test_legend_and_embed() -> None:
     frame = mapping.embed(fmap, assets_url="/static/vendor/", title="t")
     assert frame.startswith('<iframe class="map"') and f'data-map-name="{fmap.get_name()}"' in frame
     assert "responder-legend" in frame and "fa-fire" in frame and "<script" not in frame
+    assert "data-map-bounds" not in frame  # not framed on a bbox: nothing to frame again
+
+
+def test_embed_carries_the_frame_for_maps_that_start_hidden() -> None:
+    fmap = mapping.base_map((120.1, 30.2, 120.3, 30.4))
+    frame = mapping.embed(fmap, assets_url="/static/vendor/")
+    bounds = re.search(r'data-map-bounds="([^"]*)"', frame)
+    assert bounds is not None
+    assert json.loads(html.unescape(bounds.group(1))) == [[30.2, 120.1], [30.4, 120.3]]
