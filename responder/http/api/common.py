@@ -55,9 +55,15 @@ def list_query(
         stale_before=stale_cutoff(current_app.extensions["responder.rules"].stale_days_for(entity))
         if args.get("stale_only")
         else None,
-        sort=(args.get("sort") or "").lstrip("-") or None,
-        descending=(args.get("sort") or "").startswith("-"),
+        **split_sort(args.get("sort")),
     )
+
+
+def split_sort(sort: str | None) -> dict[str, Any]:
+    """An API ``sort`` value (a column, ``-`` in front for descending) as services take it:
+    ``{"sort": column or None, "descending": bool}``."""
+    sort = sort or ""
+    return {"sort": sort.removeprefix("-") or None, "descending": sort.startswith("-")}
 
 
 @cache

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from responder.http.api.cells import spreadsheet_cell
+from responder.http.api.common import split_sort
 from responder.http.auth import current_actor
 from responder.http.context import rules, today
 from responder.localization import select_locale
@@ -177,12 +178,6 @@ class ListOrderArgs(ScopeArgs):
     )
 
 
-def order_of(args: dict[str, Any]) -> dict[str, Any]:
-    """``sort`` as the service takes it: the column and the direction."""
-    sort = args.get("sort") or ""
-    return {"sort": sort.removeprefix("-") or None, "descending": sort.startswith("-")}
-
-
 class ListPageArgs(ListOrderArgs):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(validate=validate.Range(min=1, max=500))
@@ -342,7 +337,7 @@ class Lists(MethodView):
             offset=(args["page"] - 1) * per_page,
             limit=per_page,
             industry=args.get("industry"),
-            **order_of(args),
+            **split_sort(args.get("sort")),
         )
         items = [{key: _plain(row.get(key)) for key, _ in COLUMNS[kind]} for row in listing.rows]
         return {
@@ -377,7 +372,7 @@ class Export(MethodView):
                 rules=rules(),
                 root=root,
                 industry=args.get("industry"),
-                **order_of(args),
+                **split_sort(args.get("sort")),
             )
         )
         body = (csv_bytes if fmt == "csv" else xlsx_bytes)(columns_for(kind, locale), rows)
