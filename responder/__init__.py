@@ -100,8 +100,8 @@ def _load_roads(app: Flask) -> RoadNetwork | None:
         network.edge_count,
         network.backend,
     )
-    if app.config["WARM_ROADS"] and network.backend == "cch":
-        app.logger.info("contraction hierarchy built in %.1f s", network.warm())
+    if app.config["WARM_ROADS"] and (seconds := network.warm()):
+        app.logger.info("contraction hierarchy built in %.1f s", seconds)
     return network
 
 

@@ -11,7 +11,8 @@
     const box = document.createElement("div");
     box.className = "responder-popup";
     const heading = box.appendChild(document.createElement("strong"));
-    if (url && url.startsWith("/")) {  // our own pages only, opened in the parent page
+    // our own pages only ("/x", not "//host/x"), opened in the parent page
+    if (url && url.startsWith("/") && !url.startsWith("//")) {
       const link = heading.appendChild(document.createElement("a"));
       link.href = url;
       link.target = "_top";
