@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 import pytest
@@ -14,15 +12,7 @@ from flask_migrate import downgrade, upgrade
 
 from responder import create_app
 from responder.models import Base, db
-
-
-def postgres_url() -> str:
-    url = os.environ.get("RESPONDER_TEST_PG_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("RESPONDER_TEST_PG_URL is not set: scripts/test.sh starts PostgreSQL")
-        pytest.skip("no PostgreSQL server (run the suite through scripts/test.sh)")
-    return url
+from tests.fixtures.databases import scratch_database
 
 
 def migrate_and_compare(url: str) -> list:
@@ -54,15 +44,5 @@ def test_sqlite_from_empty(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_postgresql_from_empty() -> None:
-    base_url = postgres_url()
-    name = f"responder_test_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = sa.make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    with scratch_database("responder_test") as url:
         assert migrate_and_compare(url) == []
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()

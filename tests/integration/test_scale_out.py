@@ -14,12 +14,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from responder import create_app
@@ -29,7 +28,7 @@ from responder.services.actors import SYSTEM
 from responder.services.resources import TEAMS
 from tests.conftest import square
 from tests.dispatch.test_gunicorn_race import free_port
-from tests.integration.test_migrations import postgres_url
+from tests.fixtures.databases import scratch_database
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -62,18 +61,9 @@ def _reap(server: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def pg_database() -> Any:
-    base_url = postgres_url()
-    name = f"responder_scale_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+def pg_database() -> Iterator[str]:
+    with scratch_database("responder_scale") as url:
+        yield url
 
 
 def test_two_instances_on_one_postgresql(pg_database: str, tmp_path: Path) -> None:
