@@ -234,7 +234,7 @@ def main() -> None:
         if app.extensions["responder.roads"] is None:
             sys.exit(
                 "compile the demo roads first: flask --app wsgi roads import "
-                "maps/demo/coquimbo.osm.bz2 --region demo"
+                "maps/demo/hangzhou_core.osm.bz2 --region demo"
             )
         with app.app_context():
             token, incidents = build(app, args)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from responder.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -257,7 +257,11 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
 def token_for(session: Session, secret: str) -> ApiToken | None:
     """The usable token with this secret (not revoked, not expired, its user active),
     or None.  Read-only."""
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    token = session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))  # every caller needs the user: one query
+        .where(ApiToken.token_hash == _digest(secret))
+    )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     if token.expires_at is not None and token.expires_at <= utcnow():

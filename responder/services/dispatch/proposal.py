@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypedDict
 
+import numpy as np
+
 from responder.routing import (
     Closures,
     RoadNetwork,
@@ -280,7 +282,9 @@ def _attach_routes(
             if route is None:
                 continue
             option.road_m = route.length_m
-            option.route = [(round(x, 6), round(y, 6)) for x, y in route.coords]
+            # ~0.1 m is plenty on a map and keeps the stored proposal small
+            xy = np.round(np.asarray(route.coords), 6).tolist()
+            option.route = [(x, y) for x, y in xy]
 
 
 def _fill_materials(

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Row, or_, select
 from sqlalchemy.orm import Session
 
 from responder.models import (
@@ -116,30 +117,33 @@ def team_resources(
         if available_only
         else RescueTeam.status.not_in(OUT_OF_SERVICE)
     )
-    team_query = select(
-        RescueTeam.id,
-        RescueTeam.name,
-        RescueTeam.level,
-        RescueTeam.kind,
-        RescueTeam.lon,
-        RescueTeam.lat,
-        RescueTeam.mobilization_min,
-        RescueTeam.jurisdiction_id,
-    ).where(in_state, RescueTeam.retired_at.is_(None))
-    specialty_query = (
-        select(TeamSpecialty.team_id, TeamSpecialty.specialty)
-        .join(RescueTeam, RescueTeam.id == TeamSpecialty.team_id)
+    # One row per (team, specialty); the team columns repeat, the specialties are grouped.
+    query = (
+        select(
+            RescueTeam.id,
+            RescueTeam.name,
+            RescueTeam.level,
+            RescueTeam.kind,
+            RescueTeam.lon,
+            RescueTeam.lat,
+            RescueTeam.mobilization_min,
+            RescueTeam.jurisdiction_id,
+            TeamSpecialty.specialty,
+        )
+        .outerjoin(TeamSpecialty, TeamSpecialty.team_id == RescueTeam.id)
         .where(in_state, RescueTeam.retired_at.is_(None))
+        .order_by(RescueTeam.id)
     )
     if specialties is not None:
         capable = select(TeamSpecialty.team_id).where(TeamSpecialty.specialty.in_(specialties))
-        team_query = team_query.where(RescueTeam.id.in_(capable))
-        specialty_query = specialty_query.where(TeamSpecialty.team_id.in_(capable))
+        query = query.where(RescueTeam.id.in_(capable))
+    rows: dict[int, Row[Any]] = {}  # first row of each team
     codes: dict[int, list[str]] = {}
-    for team_id, code in session.execute(specialty_query):
-        codes.setdefault(team_id, []).append(code)
-    rows = session.execute(team_query.order_by(RescueTeam.id)).all()
-    counties = jurisdictions.county_ids_of(session, {row.jurisdiction_id for row in rows})
+    for row in session.execute(query):
+        rows.setdefault(row.id, row)  # type: ignore[arg-type]
+        if row.specialty is not None:
+            codes.setdefault(row.id, []).append(row.specialty)
+    counties = jurisdictions.county_ids_of(session, {row.jurisdiction_id for row in rows.values()})
     return [
         TeamResource(
             id=row.id,
@@ -153,7 +157,7 @@ def team_resources(
             jurisdiction_id=row.jurisdiction_id,
             county_id=counties.get(row.jurisdiction_id),
         )
-        for row in rows
+        for row in rows.values()
     ]
 
 
