@@ -27,10 +27,14 @@ point in the middle of an edge):
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import shutil
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -120,11 +124,43 @@ def ensure_compiled(
     checksum = file_checksum(source_path)
     key = version_key(checksum, table.digest)
     cache_dir = Path(cache_dir)
-    try:
-        if read_meta(cache_dir).get("version") == key:
+    if _is_current(cache_dir, key):
+        return cache_dir
+    # Two processes asking at once (gunicorn workers, parallel tests, a second import)
+    # compile once: the second waits for the lock and then finds the cache current.
+    with _compile_lock(cache_dir):
+        if _is_current(cache_dir, key):
             return cache_dir
+        return _compile(source_path, cache_dir, table, checksum, key, progress)
+
+
+def _is_current(cache_dir: Path, key: str) -> bool:
+    try:
+        return bool(read_meta(cache_dir).get("version") == key)
     except CacheError:
-        pass
+        return False
+
+
+@contextmanager
+def _compile_lock(cache_dir: Path) -> Iterator[None]:
+    """An exclusive lock beside ``cache_dir`` (released when the holder exits, even killed)."""
+    cache_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(cache_dir.with_name(f".{cache_dir.name}.lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _compile(
+    source_path: str | Path,
+    cache_dir: Path,
+    table: SpeedTable,
+    checksum: str,
+    key: str,
+    progress: Progress | None,
+) -> Path:
     graph, report = read_road_graph(source_path, speed_table=table, progress=progress)
     tables = tables_from_graph(graph)
     del graph
@@ -157,14 +193,13 @@ def write_compiled(tables: NetworkTables, cache_dir: str | Path, *, version: str
     arrays, meta = compile_arrays(tables)
     meta.update(format=FORMAT_VERSION, version=version, created=time.time(), info=tables.info)
     cache_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache_dir.with_name(cache_dir.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    # A name of its own, so two writers never share a half-written directory.
+    tmp = Path(tempfile.mkdtemp(prefix=f"{cache_dir.name}.tmp-", dir=cache_dir.parent))
+    tmp.chmod(0o755)  # readable like any other directory (mkdtemp makes it private)
     for name, array in arrays.items():
         np.save(tmp / f"{name}.npy", np.ascontiguousarray(array))
     (tmp / META_FILE).write_text(json.dumps(meta, indent=1, default=_json_default), "utf-8")
-    old = cache_dir.with_name(cache_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
+    old = cache_dir.with_name(f"{cache_dir.name}.old-{tmp.name.rsplit('-', 1)[-1]}")
     if cache_dir.exists():
         cache_dir.rename(old)
     tmp.rename(cache_dir)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from responder.routing import CacheError, RoadNetwork, ensure_compiled, read_meta
+from responder.routing import cache as cache_module
 from responder.routing.cache import build_min_csr
 
 
@@ -36,6 +38,36 @@ def test_compiles_once_and_recompiles_when_speed_table_changes(
     assert np.all(fast.core.arrays["edge_class"] != res[0]) or (
         fast.edge_time_s.sum() < slow.edge_time_s.sum()
     )
+
+
+def test_two_processes_asking_at_once_compile_once(
+    tiny_osm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parallel callers (gunicorn workers, parallel tests) share one compile: the second
+    waits on the lock beside the cache and then finds it current; no temporary is left."""
+    compiles = []
+    real = cache_module._compile
+
+    def counted(*args: object, **kwargs: object) -> Path:
+        compiles.append(1)
+        time.sleep(0.2)  # hold the lock long enough for the other caller to queue on it
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache_module, "_compile", counted)
+    cache = tmp_path / "cache" / "tiny"
+    results: list[Path] = []
+    callers = [
+        threading.Thread(target=lambda: results.append(ensure_compiled(tiny_osm, cache)))
+        for _ in range(2)
+    ]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join(timeout=60)
+    assert results == [cache, cache]
+    assert len(compiles) == 1
+    assert RoadNetwork.load(cache).node_count > 0
+    assert sorted(p.name for p in cache.parent.iterdir()) == [".tiny.lock", "tiny"]
 
 
 def test_version_changes_with_source(tiny_osm: Path, tmp_path: Path) -> None:
