@@ -13,4 +13,7 @@ mypy
 eval "$(bash scripts/pg_test_server.sh start)"
 trap 'bash scripts/pg_test_server.sh stop >/dev/null 2>&1 || true' EXIT
 mkdir -p test-artifacts
-python -m pytest "$@"
+# Two pytest workers, one per core (RESPONDER_TEST_WORKERS=0 runs in one process): every
+# fixture that shares something is safe in parallel (free ports, uuid-named PostgreSQL
+# databases, a lock on the compiled road caches).
+python -m pytest -n "${RESPONDER_TEST_WORKERS:-2}" "$@"

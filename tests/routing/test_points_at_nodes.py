@@ -17,14 +17,9 @@ TOLERANCE_S = {"dijkstra": 1e-6, "cch": 0.01}
 
 
 @pytest.fixture(scope="module", params=sorted(TOLERANCE_S))
-def network_and_graph(demo_network_cache, request: pytest.FixtureRequest):
-    network = RoadNetwork.load(demo_network_cache, backend=request.param)
-    graph = nx.DiGraph()
-    for u, v, t in zip(network.edge_u, network.edge_v, network.edge_time_s, strict=True):
-        u, v, t = int(u), int(v), float(t)
-        if not graph.has_edge(u, v) or graph[u][v]["t"] > t:
-            graph.add_edge(u, v, t=t)
-    return network, graph
+def network_and_graph(demo_network_cache, reference_graph, request: pytest.FixtureRequest):
+    """The demo on each back end, with the independent networkx graph of its roads."""
+    return RoadNetwork.load(demo_network_cache, backend=request.param), reference_graph
 
 
 def test_node_points_match_networkx_both_ways(network_and_graph):
@@ -32,7 +27,7 @@ def test_node_points_match_networkx_both_ways(network_and_graph):
     tolerance = TOLERANCE_S[network.backend]
     rng = random.Random(11)
     checked = one_way_ends = 0
-    for _ in range(400):
+    for _ in range(200):
         a, b = rng.randrange(network.node_count), rng.randrange(network.node_count)
         source = network.snap(float(network.node_lon[a]), float(network.node_lat[a]))
         target = network.snap(float(network.node_lon[b]), float(network.node_lat[b]))
@@ -47,8 +42,8 @@ def test_node_points_match_networkx_both_ways(network_and_graph):
             route = network.route(source, target)
             assert route.travel_time_s == pytest.approx(expected, abs=tolerance)
             checked += 1
-    assert checked > 300
-    assert one_way_ends > 20, "the sample must include points on one-way roads"
+    assert checked > 150
+    assert one_way_ends > 10, "the sample must include points on one-way roads"
 
 
 def test_one_search_routes_match_route_per_pair(network_and_graph):
