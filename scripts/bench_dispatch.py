@@ -4,7 +4,8 @@ Builds a throw-away SQLite database (real migrations) with the demo jurisdiction
 catalog, 200 rescue teams and 50 depots on random road nodes, then measures:
 
 * proposal latency in-process (the service call) and over HTTP against gunicorn
-  (2 workers, ``--preload``; after one untimed warm-up round per incident), p50 and p99;
+  (2 workers, ``--preload``; after one untimed warm-up round per incident), p50 and p99,
+  with a plain read of each incident over the same stack as the run's baseline;
 * incident map HTML generation (in-process and over HTTP).
 
 Targets (issue 4): HTTP p50 <= 25 ms, p99 <= 100 ms; map <= 300 ms.
@@ -177,26 +178,33 @@ def gunicorn(
 
 def over_http(
     database: str, token: str, incidents: list[int], rounds: int
-) -> tuple[list[float], list[float], int]:
+) -> tuple[list[float], list[float], list[float], int]:
+    """Proposals, the same incidents read (the baseline), and incident maps over HTTP."""
     log = Path(database.removeprefix("sqlite:///") + ".gunicorn.log")
     with gunicorn(database, workers=2, log=log) as (base, _server):
         headers = {"Authorization": f"Bearer {token}"}
-        proposals, maps, size = [], [], 0
+        proposals, reads, maps, size = [], [], [], 0
+
+        def timed(url: str, method: str) -> float:
+            request = urllib.request.Request(url, method=method, headers=headers, data=b"")
+            started = time.perf_counter()
+            with urllib.request.urlopen(request) as response:
+                json.load(response)
+            return (time.perf_counter() - started) * 1000
+
         # One untimed round warms each worker (snap cache, SQL compilation): the numbers
-        # below are the steady state a running command center sees.
+        # below are the steady state a running command center sees.  Each proposal is
+        # followed by a plain read of the same incident through the same stack (HTTP,
+        # token, one row, JSON): the baseline of the run, so a loaded machine shows as
+        # both numbers rising together.
         for round_ in range(rounds + 1):
             for incident_id in incidents:
-                request = urllib.request.Request(
-                    f"{base}/api/v1/incidents/{incident_id}/proposal",
-                    method="POST",
-                    headers=headers,
-                    data=b"",
-                )
-                started = time.perf_counter()
-                with urllib.request.urlopen(request) as response:
-                    json.load(response)
+                url = f"{base}/api/v1/incidents/{incident_id}"
+                proposal_ms = timed(f"{url}/proposal", "POST")
+                read_ms = timed(url, "GET")
                 if round_:
-                    proposals.append((time.perf_counter() - started) * 1000)
+                    proposals.append(proposal_ms)
+                    reads.append(read_ms)
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
         login = opener.open(f"{base}/login").read().decode()
         csrf = login.split('name="csrf_token" value="')[1].split('"')[0]
@@ -211,7 +219,7 @@ def over_http(
             body = opener.open(f"{base}/incidents/{incident_id}/map.html").read()
             maps.append((time.perf_counter() - started) * 1000)
             size = max(size, len(body))
-        return proposals, maps, size
+        return proposals, reads, maps, size
 
 
 def report(name: str, values: list[float]) -> None:
@@ -247,8 +255,11 @@ def main() -> None:
             db.session.remove()
         report("proposal, in-process", proposals)
         report("incident map HTML, in-process", maps)
-        http_proposals, http_maps, size = over_http(database, token, incidents, args.rounds)
+        http_proposals, reads, http_maps, size = over_http(database, token, incidents, args.rounds)
         report("proposal over HTTP (gunicorn)", http_proposals)
+        report("incident read over HTTP (baseline)", reads)
+        ratio = percentile(http_proposals, 0.5) / percentile(reads, 0.5)
+        print(f"proposal / baseline at p50: {ratio:.1f}x")
         report("incident map over HTTP", http_maps)
         print(f"largest map document: {size / 1e6:.2f} MB")
         ok = (
