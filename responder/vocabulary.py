@@ -23,6 +23,17 @@ SPECIALTIES: Vocabulary = {
     "medical": ("医疗救护", "Medical"),
 }
 
+#: Units of the material catalog (``materials.CATALOG``); a unit an admin typed that is not
+#: here (say 箱) is shown as typed.
+MATERIAL_UNITS: Vocabulary = {
+    "t": ("吨", "t"),
+    "m": ("米", "m"),
+    "kg": ("千克", "kg"),
+    "set": ("套", "set"),
+    "unit": ("台", "unit"),
+    "piece": ("个", "piece"),
+}
+
 TEAM_LEVELS: Vocabulary = {
     "national": ("国家级", "National"),
     "provincial": ("省级", "Provincial"),

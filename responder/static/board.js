@@ -22,7 +22,7 @@
   function needsCell(row) {
     const lines = row.outstanding.map((n) => n.kind === "team"
       ? text.stillNeeded + " " + (text.specialties[n.specialty] || n.specialty) + " " + n.needed
-      : text.stillNeeded + " " + n.name + " " + n.needed + " " + n.unit);
+      : text.stillNeeded + " " + n.name + " " + n.needed + " " + (text.units[n.unit] || n.unit));
     return el("td", { class: "needs" }, lines.map((t) => el("div", { text: t })));
   }
 

@@ -6,6 +6,10 @@
   "use strict";
   const { el, api, clock } = window.responder;
 
+  // A catalog unit as a word of the page's language (套, 台 ...); a unit typed by an admin
+  // that is not in the catalog shows as typed.
+  const unitWord = (text, unit) => (text.units || {})[unit] || unit;
+
   function unmetText(u, proposal, text) {
     if (u.kind === "team") {
       return (text.specialties[u.specialty] || u.specialty) + " " + text.unmetTeam
@@ -13,7 +17,7 @@
     }
     const m = proposal.materials.find((x) => x.code === u.material);
     return (m ? m.name : u.name || u.material) + " " + text.unmetMaterial
-      .replace("{shortfall}", u.shortfall).replace("{unit}", m ? m.unit : u.unit || "");
+      .replace("{shortfall}", u.shortfall).replace("{unit}", unitWord(text, m ? m.unit : u.unit || ""));
   }
 
   // One row per team: the specialties it is offered for, recommended if any is.
@@ -52,7 +56,7 @@
         "data-quantity": s.quantity, "aria-label": m.name });
       check.checked = true;
       return el("tr", {}, [el("td", {}, [check]), el("td", { text: m.name }),
-        el("td", { text: s.depot }), el("td", { class: "num", text: s.quantity + " " + m.unit }),
+        el("td", { text: s.depot }), el("td", { class: "num", text: s.quantity + " " + unitWord(text, m.unit) }),
         el("td", { class: "num", text: (s.arrival_s / 60).toFixed(1) + " " + text.min })]);
     })));
     const hazards = proposal.hazard_sources.map((h) => el("li", {}, [

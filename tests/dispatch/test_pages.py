@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from tests.fixtures.dispatch import central_node, place_incident, propose
@@ -33,6 +34,12 @@ def test_incident_page_and_standalone_map(world, login_as, times_to, sign_in):
     assert client.get("/console").status_code == 200
 
 
+def page_labels(html: str) -> dict:
+    """The words a dispatch page hands its scripts (the ``page-labels`` JSON block)."""
+    block = html.split('<script id="page-labels" type="application/json">')[1]
+    return json.loads(block.split("</script>")[0])
+
+
 def test_board_and_incident_page_speak_words_and_local_time(
     world,
     login_as,
@@ -55,6 +62,9 @@ def test_board_and_incident_page_speak_words_and_local_time(
     assert "UTC" not in detail, "times are local clock times"
     english = operator.get(f"/incidents/{incident['id']}?lang=en").get_data(as_text=True)
     assert "En route" in english and "Mark on scene" in english
+    # The page scripts print material units from these words (套, 台 ...), not the codes
+    assert page_labels(page)["units"]["set"] == "套"
+    assert page_labels(english)["units"]["set"] == "set"
     viewer = sign_in("viewer").get(f"/incidents/{incident['id']}").get_data(as_text=True)
     assert "close-form" not in viewer and "data-advance" not in viewer
 

@@ -115,8 +115,11 @@ def test_other_lists_and_their_filters(sign_in: Any, registry_records: Any, regi
     r = registry_records
     depots = text(client.get("/depots"))
     assert rows(depots) == [str(r.depot.id)]
-    assert "泡沫灭火剂 12.5 t" in depots
-    assert 'class="stock-line expired">防化服 30 set' in depots
+    # Units as words of the page's language, not the catalog's codes
+    assert "泡沫灭火剂 12.5 吨" in depots
+    assert 'class="stock-line expired">防化服 30 套' in depots
+    english = text(client.get("/depots?lang=en"))
+    assert "Foam concentrate 12.5 t" in english and "Chemical suit 30 set" in english
     assert rows(text(client.get("/bases"))) == [str(r.base.id)]
     assert rows(text(client.get("/experts?specialty=hazchem"))) == [str(r.expert.id)]
     assert rows(text(client.get("/enterprises?industry=hazchem_storage"))) == [str(r.enterprise.id)]
@@ -132,6 +135,21 @@ def test_other_lists_and_their_filters(sign_in: Any, registry_records: Any, regi
     assert rows(tree) == [
         str(n.id) for n in (region.province, region.city, region.west, region.east)
     ]
+
+
+def test_a_unit_outside_the_catalog_shows_as_typed(sign_in: Any, registry_records: Any) -> None:
+    from responder.models import InventoryLine, Material, db
+
+    crate = Material(code="water_crate", name_zh="瓶装水", name_en="Bottled water", unit="箱")
+    db.session.add(crate)
+    db.session.flush()
+    db.session.add(
+        InventoryLine(depot_id=registry_records.depot.id, material_id=crate.id, quantity=40)
+    )
+    db.session.commit()
+    client = sign_in("viewer")
+    detail = text(client.get(f"/depots/{registry_records.depot.id}"))
+    assert "<td>箱</td>" in detail and "<td>吨</td>" in detail and "<td>t</td>" not in detail
 
 
 def test_detail_pages(sign_in: Any, registry_records: Any, region: Any) -> None:

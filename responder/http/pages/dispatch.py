@@ -22,6 +22,7 @@ from responder.services import dispatch
 from responder.vocabulary import (
     HAZARD_GRADES,
     INCIDENT_TYPES,
+    MATERIAL_UNITS,
     SEVERITIES,
     SPECIALTIES,
     TEAM_STATUSES,
@@ -76,6 +77,7 @@ def page_labels() -> dict[str, Any]:
         "specialties": {code: display.label(code, SPECIALTIES) for code in SPECIALTIES},
         "types": {code: display.label(code, INCIDENT_TYPES) for code in INCIDENT_TYPES},
         "severities": {code: display.label(code, SEVERITIES) for code in SEVERITIES},
+        "units": {code: display.label(code, MATERIAL_UNITS) for code in MATERIAL_UNITS},
         "states": assignment_labels(),
         "next": {
             "dispatched": _("标记到场"),

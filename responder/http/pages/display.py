@@ -98,7 +98,8 @@ def unmet_text(need: dict[str, Any]) -> str:
         ).format(needed=need["needed"], found=need["found"])
     if need.get("kind") == "material" and "shortfall" in need:
         return f"{need.get('name') or need['material']} " + _("短缺 {shortfall} {unit}").format(
-            shortfall=f"{need['shortfall']:g}", unit=need.get("unit", "")
+            shortfall=f"{need['shortfall']:g}",
+            unit=label(need.get("unit", ""), vocabulary.MATERIAL_UNITS),
         )
     return str(need.get("message", ""))
 
